@@ -1,0 +1,72 @@
+//! I/O-bound versus CPU-bound: the same number of jobs on 1, 2, 4 and 8 threads.
+//! Waiting jobs get faster with every thread; CPU jobs stop at the number of cores.
+
+use std::hint::black_box;
+use std::num::NonZeroUsize;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use multitasking::jobs::{count_primes, run_jobs};
+
+/// Time waiting jobs and CPU jobs on 1, 2, 4 and 8 threads.
+#[derive(Debug, Parser)]
+struct Args {
+    /// How many jobs of each kind.
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u64).range(1..=256))]
+    jobs: u64,
+    /// How long each waiting job sleeps, in milliseconds.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=1_000))]
+    wait_ms: u64,
+    /// Each CPU job counts the primes below this number.
+    #[arg(long, default_value_t = 200_000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    prime_limit: u64,
+}
+
+const THREADS: [usize; 4] = [1, 2, 4, 8];
+
+// ANCHOR: measure
+/// Runs `jobs` copies of `job` on each thread count and prints a row per count.
+fn table(jobs: usize, at_best: impl Fn(usize) -> f64, job: impl Fn() + Sync) -> Result<()> {
+    println!("  threads       time  speedup");
+    let mut one_thread = None;
+    for threads in THREADS {
+        let threads = NonZeroUsize::new(threads).context("thread counts are not zero")?;
+        let start = Instant::now();
+        run_jobs(jobs, threads, |_| job())?;
+        let took = start.elapsed();
+        let base = *one_thread.get_or_insert(took);
+        let speedup = base.as_secs_f64() / took.as_secs_f64();
+        let best = at_best(threads.get());
+        let ms = took.as_secs_f64() * 1e3;
+        println!("  {threads:>7} {ms:>7.1} ms  {speedup:>6.2}x  (at best {best:.2}x)");
+    }
+    Ok(())
+}
+// ANCHOR_END: measure
+
+fn main() -> Result<()> {
+    let args = Args::parse();
+    let jobs = usize::try_from(args.jobs)?;
+    let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+    println!("available parallelism: {cores}");
+    // With `jobs` jobs dealt to `t` threads, the busiest thread runs ceil(jobs / t) of them.
+    let rounds = |t: usize| jobs.div_ceil(t.min(jobs)) as f64;
+
+    // ANCHOR: main
+    let wait = Duration::from_millis(args.wait_ms);
+    println!("{jobs} waiting jobs: each sleeps {} ms", args.wait_ms);
+    // Waiting needs no core: every thread can wait at the same time.
+    let best_wait = |t: usize| rounds(1) / rounds(t);
+    table(jobs, best_wait, || std::thread::sleep(wait))?;
+
+    let limit = args.prime_limit;
+    println!("{jobs} CPU jobs: each counts the primes below {limit}");
+    // More threads than cores cannot help: at best, all cores are busy.
+    let best_cpu = |t: usize| rounds(1) / rounds(t.min(cores));
+    table(jobs, best_cpu, || {
+        black_box(count_primes(0..black_box(limit))); // black_box: keep the unused work
+    })?;
+    // ANCHOR_END: main
+    Ok(())
+}

@@ -1,0 +1,106 @@
+//! A process pool whose worker crashes on a poison input: the pool reports that input, starts
+//! a new worker in its place, and every other input still gets its answer, in input order.
+
+use anyhow::{Result, ensure};
+use clap::Parser;
+use pools::is_prime;
+use pools::process::{self, ProcessPool, WorkerSpec, describe};
+
+/// Ask worker processes whether numbers are prime; some numbers crash the worker.
+#[derive(Parser, Debug)]
+struct Args {
+    /// Worker processes
+    #[arg(long, default_value_t = 2)]
+    workers: usize,
+    /// First number to test
+    #[arg(long, default_value_t = 1_000_000)]
+    start: u64,
+    /// How many numbers to test
+    #[arg(long, default_value_t = 10)]
+    count: u64,
+    /// Numbers that crash the worker that gets them (comma-separated)
+    #[arg(long, value_delimiter = ',', default_value = "1000003")]
+    poison: Vec<u64>,
+    /// Run as a pool worker (the pool starts this program with it)
+    #[arg(long = "pools-worker", hide = true)]
+    pools_worker: bool,
+}
+
+// ANCHOR: worker
+/// The worker's job: one number in, `prime` or `not prime` out, with the worker's pid.
+/// A poison number crashes the whole process, as a bug in native code would.
+fn check(line: &str, poison: &[u64]) -> Result<String, String> {
+    let n: u64 = line
+        .parse()
+        .map_err(|_| format!("not a number: {line:?}"))?;
+    if poison.contains(&n) {
+        process::crash();
+    }
+    let verdict = if is_prime(n) { "prime" } else { "not prime" };
+    Ok(format!("{verdict} (worker {})", std::process::id()))
+}
+// ANCHOR_END: worker
+
+fn main() -> Result<()> {
+    let args = Args::parse();
+    // ANCHOR: role
+    if args.pools_worker {
+        // Started by the pool: answer tasks until the pool closes our stdin.
+        process::serve(|line| check(line, &args.poison))?;
+        return Ok(());
+    }
+    // ANCHOR_END: role
+    ensure!(args.workers > 0, "--workers must be at least 1");
+    ensure!(args.count > 0, "--count must be at least 1");
+
+    // ANCHOR: parent
+    // The workers are this program again, told the poison numbers.
+    let poison: Vec<String> = args.poison.iter().map(u64::to_string).collect();
+    let spec = WorkerSpec::this_program()?
+        .arg("--poison")
+        .arg(poison.join(","));
+    let mut pool = ProcessPool::new(spec, args.workers)?;
+    println!(
+        "pool: {} worker processes, pids {:?}",
+        pool.size(),
+        pool.pids()
+    );
+
+    let end = args.start.saturating_add(args.count);
+    let inputs: Vec<String> = (args.start..end).map(|n| n.to_string()).collect();
+    let results = pool.map(&inputs)?; // one outcome per input, in input order
+    let (mut answered, mut failed) = (0, 0);
+    for (input, outcome) in inputs.iter().zip(&results) {
+        match outcome {
+            Ok(answer) => {
+                answered += 1;
+                println!("{input}: {answer}");
+            }
+            Err(error) => {
+                failed += 1;
+                println!("{input}: FAILED, {error}");
+            }
+        }
+    }
+    for restart in pool.take_restarts() {
+        let on = restart
+            .input
+            .map_or("between tasks".into(), |i| inputs[i].clone());
+        println!(
+            "pool: worker {} ({}) on {on} was replaced by worker {}",
+            restart.old_pid, restart.how, restart.new_pid
+        );
+    }
+    println!(
+        "{} inputs: {answered} answered, {failed} failed",
+        inputs.len()
+    );
+    // ANCHOR_END: parent
+
+    // ANCHOR: shutdown
+    for (pid, status) in pool.shutdown()? {
+        println!("shutdown: worker {pid} {}", describe(status));
+    }
+    // ANCHOR_END: shutdown
+    Ok(())
+}

@@ -1,0 +1,14 @@
+//! Profiling: finding where a program spends its time and its memory.
+//!
+//! The lesson times eight ways of building the numbers 0..100 with Python's `timeit`. This
+//! crate ports them ([`builders`]), times them honestly (criterion in `benches/`, and the
+//! small [`timing`] loop the examples use), counts the heap allocations each makes
+//! ([`memory`], with the `dhat` heap profiler), profiles a deliberately slow program's CPU
+//! time into a flamegraph ([`hotspot`], with the `pprof` sampling profiler), and runs the
+//! lesson's Python next to the Rust ([`python`]).
+
+pub mod builders;
+pub mod hotspot;
+pub mod memory;
+pub mod python;
+pub mod timing;

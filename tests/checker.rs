@@ -1,0 +1,242 @@
+//! The checker must fail when the book and the code disagree, and say where.
+
+use std::time::{Duration, Instant};
+
+use workspace_tests::Fixture;
+use xtask::runner::processes_matching;
+
+const PAGE: &str = "book/src/demo.md";
+
+#[test]
+fn the_fixture_book_passes_every_step() {
+    let fx = Fixture::new("demo");
+    let mut opts = fx.options();
+    opts.tests = true;
+    opts.book = true;
+    let (report, out) = fx.check(&opts).unwrap();
+    assert!(report.failures.is_empty(), "{out}");
+    assert_eq!(report.verified, 3, "{out}");
+    assert_eq!(report.summary(), "check: 3 examples verified, 0 failed");
+    assert!(out.contains("tests      demo ... ok (1 passed"), "{out}");
+    assert!(out.contains("benches    demo ... ok"), "{out}");
+    assert!(fx.path().join("target/book/index.html").is_file(), "{out}");
+    let page = std::fs::read_to_string(fx.path().join("target/book/demo.html")).unwrap();
+    assert!(
+        page.contains("demo::greet"),
+        "the included code is in the page"
+    );
+    let search_index = std::fs::read_dir(fx.path().join("target/book"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .any(|e| e.file_name().to_string_lossy().starts_with("searchindex"));
+    assert!(search_index, "the search index is built");
+}
+
+#[test]
+fn a_changed_output_line_fails_naming_that_line_with_a_diff() {
+    let fx = Fixture::new("demo");
+    fx.edit(PAGE, "bye\n", "goodbye\n");
+    let (report, out) = fx.check(&fx.options()).unwrap();
+    assert_eq!((report.verified, report.failed()), (2, 1), "{out}");
+    let failure = &report.failures[0];
+    assert!(
+        failure.starts_with("book/src/demo.md:12: `cargo run -p demo --example hello -- book`"),
+        "{failure}"
+    );
+    assert!(failure.contains("-goodbye"), "{failure}");
+    assert!(failure.contains("+bye"), "{failure}");
+    assert!(out.contains("FAILED"), "{out}");
+}
+
+#[test]
+fn a_wildcard_does_not_hide_a_changed_literal() {
+    let fx = Fixture::new("demo");
+    fx.edit(PAGE, "pid [..]\n", "process [..]\n");
+    let (report, _) = fx.check(&fx.options()).unwrap();
+    assert!(
+        report.failures[0].starts_with("book/src/demo.md:11:"),
+        "{:?}",
+        report.failures
+    );
+}
+
+#[test]
+fn unordered_blocks_still_need_every_line() {
+    let fx = Fixture::new("demo");
+    fx.edit(PAGE, "item c\n", "item d\n");
+    let (report, _) = fx.check(&fx.options()).unwrap();
+    assert_eq!(report.failed(), 1);
+    assert!(
+        report.failures[0].contains("shuffle"),
+        "{:?}",
+        report.failures
+    );
+    // Without `unordered`, the reversed lines fail too.
+    let fx = Fixture::new("demo");
+    fx.edit(PAGE, "```console,unordered", "```console");
+    let (report, _) = fx.check(&fx.options()).unwrap();
+    assert_eq!(report.failed(), 1, "{:?}", report.failures);
+}
+
+#[test]
+fn an_unexpected_exit_status_fails() {
+    let fx = Fixture::new("demo");
+    fx.edit(PAGE, "```console,status=2", "```console");
+    let (report, _) = fx.check(&fx.options()).unwrap();
+    assert_eq!(report.failed(), 1);
+    assert!(
+        report.failures[0].contains("ended with exit code 2, expected exit code 0"),
+        "{:?}",
+        report.failures
+    );
+}
+
+#[test]
+fn a_hanging_example_is_killed_with_everything_it_started() {
+    let fx = Fixture::new("demo");
+    let token = format!("hang-token-{}", std::process::id());
+    let text = fx.read(PAGE);
+    fx.write(
+        PAGE,
+        &format!(
+            "{text}\n```console,timeout=1\n$ cargo run -p demo --example hang -- {token}\nstarted\n```\n"
+        ),
+    );
+    let mut opts = fx.options();
+    // Build first, so that the time measured below is the run's, not the compiler's.
+    opts.examples = true;
+    fx.check(&opts).unwrap();
+    let started = Instant::now();
+    let (report, out) = fx.check(&opts).unwrap();
+    let took = started.elapsed();
+    assert_eq!(report.failed(), 1, "{out}");
+    assert!(
+        report.failures[0].contains("killed after its timeout of 1.0 s"),
+        "{:?}",
+        report.failures
+    );
+    assert!(
+        took < Duration::from_secs(15),
+        "the whole check took {took:?}"
+    );
+    assert_eq!(
+        processes_matching(&token),
+        Vec::<i32>::new(),
+        "no process of the hanging example may survive"
+    );
+}
+
+#[test]
+fn a_missing_anchor_is_reported_at_its_line() {
+    let fx = Fixture::new("demo");
+    fx.edit(PAGE, "hello.rs:main}}", "hello.rs:nosuch}}");
+    let (report, out) = fx.check(&fx.options()).unwrap();
+    assert!(
+        report.failures.iter().any(|f| f.starts_with(
+            "book/src/demo.md:5: `../../crates/demo/examples/hello.rs:nosuch`: no `ANCHOR: nosuch`"
+        )),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_missing_included_file_is_reported() {
+    let fx = Fixture::new("demo");
+    fx.edit(PAGE, "examples/hello.rs:main", "examples/gone.rs");
+    let (report, _) = fx.check(&fx.options()).unwrap();
+    assert!(
+        report
+            .failures
+            .iter()
+            .any(|f| f.starts_with("book/src/demo.md:5:") && f.contains("cannot read")),
+        "{:?}",
+        report.failures
+    );
+}
+
+#[test]
+fn an_orphan_crate_is_reported() {
+    let fx = Fixture::new("demo");
+    fx.write(
+        "crates/extra/Cargo.toml",
+        "[package]\nname = \"extra\"\nversion = \"0.1.0\"\nedition = \"2024\"\n",
+    );
+    fx.write("crates/extra/src/lib.rs", "");
+    let (report, _) = fx.check(&fx.options()).unwrap();
+    assert!(
+        report
+            .failures
+            .iter()
+            .any(|f| f.starts_with("crates/extra: no chapter names this crate")),
+        "{:?}",
+        report.failures
+    );
+}
+
+#[test]
+fn a_chapter_with_code_but_no_crate_is_reported() {
+    let fx = Fixture::new("demo");
+    fx.edit(PAGE, "<!-- crate: demo -->\n", "");
+    let (report, _) = fx.check(&fx.options()).unwrap();
+    let f = &report.failures;
+    assert!(
+        f.iter().any(
+            |f| f.starts_with("book/src/demo.md:1: the chapter shows code")
+                && f.contains("names no crate")
+        ),
+        "{f:?}"
+    );
+    assert!(
+        f.iter()
+            .any(|f| f.starts_with("crates/demo: no chapter names this crate")),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn a_chapter_naming_a_missing_crate_is_reported() {
+    let fx = Fixture::new("demo");
+    fx.edit(
+        "book/src/intro.md",
+        "No code here.",
+        "<!-- crate: ghost -->",
+    );
+    let (report, _) = fx.check(&fx.options()).unwrap();
+    assert!(
+        report
+            .failures
+            .iter()
+            .any(|f| f.starts_with("book/src/intro.md:3: the chapter names crate `ghost`")),
+        "{:?}",
+        report.failures
+    );
+}
+
+#[test]
+fn an_unknown_chapter_is_an_error_listing_the_known_ones() {
+    let fx = Fixture::new("demo");
+    let mut opts = fx.options();
+    opts.chapters = vec!["nosuch".into()];
+    let err = fx.check(&opts).unwrap_err().to_string();
+    assert_eq!(err, "unknown chapter `nosuch`; known chapters: demo");
+}
+
+#[test]
+fn a_failing_crate_test_fails_the_check() {
+    let fx = Fixture::new("demo");
+    fx.edit("crates/demo/src/lib.rs", "\"hello, book\"", "\"hi, book\"");
+    let mut opts = fx.options();
+    opts.examples = false;
+    opts.tests = true;
+    let (report, out) = fx.check(&opts).unwrap();
+    assert_eq!(report.failed(), 1, "{out}");
+    assert!(
+        report.failures[0].starts_with("`cargo test -p demo"),
+        "{:?}",
+        report.failures
+    );
+    assert!(
+        report.failures[0].contains("greets"),
+        "the failing test is named"
+    );
+}

@@ -1,0 +1,441 @@
+//! Reading the book: its chapters, the crate each names, the code it includes and the
+//! console blocks whose output the checker verifies.
+
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+use regex::Regex;
+
+/// How long an example may run when its block does not say.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// One chapter page listed in `SUMMARY.md`.
+#[derive(Debug)]
+pub struct Chapter {
+    pub title: String,
+    /// The page on disk.
+    pub path: PathBuf,
+    /// The page as shown in messages: relative to the workspace root.
+    pub display: String,
+    /// `<!-- crate: NAME -->`: the crate that holds this chapter's code, and its line.
+    pub crate_marker: Option<(String, usize)>,
+    pub includes: Vec<Include>,
+    pub blocks: Vec<ConsoleBlock>,
+    /// Problems found while reading the page (bad block options, unparsable commands).
+    pub problems: Vec<String>,
+}
+
+impl Chapter {
+    /// A chapter teaches code when it includes files from a crate or runs an example.
+    pub fn teaches_code(&self) -> bool {
+        !self.blocks.is_empty() || self.includes.iter().any(|i| i.crate_name.is_some())
+    }
+
+    /// `book/src/page.md:LINE`, the form editors and terminals turn into links.
+    pub fn at(&self, line: usize) -> String {
+        format!("{}:{line}", self.display)
+    }
+}
+
+/// A `{{#include path:selector}}` link.
+#[derive(Debug)]
+pub struct Include {
+    pub line: usize,
+    /// The link as written.
+    pub target: String,
+    /// The file it names, resolved against the page's folder.
+    pub file: PathBuf,
+    /// The crate under `crates/` that holds the file, if any.
+    pub crate_name: Option<String>,
+    pub selector: Selector,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Selector {
+    Whole,
+    Anchor(String),
+    /// A line range; mdbook's forms `N`, `N:`, `:M`, `N:M`.
+    Lines(Option<usize>, Option<usize>),
+}
+
+/// A fenced `console` block whose first line is `$ cargo run ...`.
+#[derive(Debug, Clone)]
+pub struct ConsoleBlock {
+    /// Line of the command (the first line inside the fence).
+    pub line: usize,
+    /// The command as written after `$ `.
+    pub command: String,
+    pub run: CargoRun,
+    /// The output the book shows.
+    pub expected: String,
+    pub unordered: bool,
+    pub timeout: Duration,
+    /// The exit code the command is expected to end with.
+    pub status: i32,
+}
+
+/// What `cargo run` is asked to run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CargoRun {
+    pub package: String,
+    pub target: RunTarget,
+    pub release: bool,
+    pub args: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RunTarget {
+    Example(String),
+    Bin(String),
+}
+
+impl RunTarget {
+    pub fn name(&self) -> &str {
+        match self {
+            RunTarget::Example(n) | RunTarget::Bin(n) => n,
+        }
+    }
+}
+
+/// Loads the book at `book_dir` (through mdbook, so `SUMMARY.md` is read exactly as the
+/// renderer reads it) and parses every chapter page.
+pub fn load(root: &Path, book_dir: &Path) -> Result<Vec<Chapter>> {
+    let book = mdbook_driver::MDBook::load(book_dir)
+        .with_context(|| format!("cannot load the book at {}", book_dir.display()))?;
+    let src = book.source_dir();
+    let mut chapters = Vec::new();
+    for item in book.iter() {
+        let mdbook_driver::book::BookItem::Chapter(ch) = item else {
+            continue;
+        };
+        let Some(source) = &ch.source_path else {
+            continue; // a draft chapter has no page yet
+        };
+        let path = src.join(source);
+        let display = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        chapters.push(parse_chapter(&ch.name, path, display, &ch.content));
+    }
+    Ok(chapters)
+}
+
+static MARKER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*<!--\s*crate:\s*([A-Za-z0-9_-]+)\s*-->\s*$").unwrap());
+static INCLUDE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\\)?\{\{\s*#(?:include|rustdoc_include)\s+([^}\s]+)\s*\}\}").unwrap()
+});
+
+/// Parses one page. Public so that tests can feed it text.
+pub fn parse_chapter(title: &str, path: PathBuf, display: String, content: &str) -> Chapter {
+    let mut chapter = Chapter {
+        title: title.to_string(),
+        crate_marker: None,
+        includes: Vec::new(),
+        blocks: Vec::new(),
+        problems: Vec::new(),
+        display,
+        path,
+    };
+    let dir = chapter.path.parent().unwrap_or(Path::new("")).to_path_buf();
+    for (i, text) in content.lines().enumerate() {
+        let line = i + 1;
+        if let Some(m) = MARKER.captures(text) {
+            if let Some((first, at)) = &chapter.crate_marker {
+                let msg = format!(
+                    "{}: a second crate marker `{}` (the first, `{first}`, is at line {at})",
+                    chapter.at(line),
+                    &m[1]
+                );
+                chapter.problems.push(msg);
+            } else {
+                chapter.crate_marker = Some((m[1].to_string(), line));
+            }
+        }
+        for m in INCLUDE.captures_iter(text) {
+            if m.get(1).is_some() {
+                continue; // `\{{#include}}` is mdbook's escape: shown, not included
+            }
+            chapter.includes.push(parse_include(&dir, line, &m[2]));
+        }
+    }
+    parse_console_blocks(&mut chapter, content);
+    chapter
+}
+
+fn parse_include(dir: &Path, line: usize, target: &str) -> Include {
+    let (file, selector) = match target.split_once(':') {
+        None => (target, Selector::Whole),
+        Some((file, sel)) => (file, parse_selector(sel)),
+    };
+    let file = normalize(&dir.join(file));
+    let crate_name = crate_of(&file);
+    Include {
+        line,
+        target: target.to_string(),
+        file,
+        crate_name,
+        selector,
+    }
+}
+
+fn parse_selector(sel: &str) -> Selector {
+    let num = |s: &str| s.trim().parse::<usize>().ok();
+    match sel.split_once(':') {
+        None => match num(sel) {
+            Some(n) => Selector::Lines(Some(n), Some(n)),
+            None => Selector::Anchor(sel.to_string()),
+        },
+        Some((a, b)) => {
+            let (a, b) = (a.trim(), b.trim());
+            if (a.is_empty() || num(a).is_some()) && (b.is_empty() || num(b).is_some()) {
+                Selector::Lines(num(a), num(b))
+            } else {
+                Selector::Anchor(sel.to_string())
+            }
+        }
+    }
+}
+
+/// Removes `.` and `..` without touching the disk, so a missing file still has a clear name.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The crate a file belongs to: the folder after `crates/` in its path.
+fn crate_of(file: &Path) -> Option<String> {
+    let mut parts = file.components().map(|c| c.as_os_str().to_string_lossy());
+    while let Some(p) = parts.next() {
+        if p == "crates" {
+            return parts.next().map(|s| s.to_string());
+        }
+    }
+    None
+}
+
+fn parse_console_blocks(chapter: &mut Chapter, content: &str) {
+    let line_of = |offset: usize| content[..offset].matches('\n').count() + 1;
+    let mut current: Option<(String, usize, String)> = None;
+    for (event, range) in Parser::new(content).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                current = Some((info.to_string(), line_of(range.start), String::new()));
+            }
+            Event::Text(text) => {
+                if let Some((_, _, body)) = &mut current {
+                    body.push_str(&text);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((info, fence_line, body)) = current.take() {
+                    parse_block(chapter, &info, fence_line, &body);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn parse_block(chapter: &mut Chapter, info: &str, fence_line: usize, body: &str) {
+    let mut words = info
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|w| !w.is_empty());
+    if words.next() != Some("console") {
+        return;
+    }
+    let Some(first) = body.lines().next() else {
+        return;
+    };
+    let Some(command) = first.strip_prefix("$ ") else {
+        return;
+    };
+    if !command.trim_start().starts_with("cargo run") {
+        return; // not something the checker runs (shown as an illustration)
+    }
+    let line = fence_line + 1;
+    let mut problem = |msg: String| {
+        chapter
+            .problems
+            .push(format!("{}: {msg}", chapter.at(line)))
+    };
+    let mut unordered = false;
+    let mut timeout = DEFAULT_TIMEOUT;
+    let mut status = 0;
+    for word in words {
+        match word.split_once('=') {
+            None if word == "unordered" => unordered = true,
+            Some(("timeout", v)) => match v.parse::<f64>() {
+                Ok(s) if s > 0.0 && s <= 600.0 => timeout = Duration::from_secs_f64(s),
+                _ => problem(format!(
+                    "bad `timeout={v}`: expected seconds between 0 and 600"
+                )),
+            },
+            Some(("status", v)) => match v.parse::<i32>() {
+                Ok(s) => status = s,
+                Err(_) => problem(format!("bad `status={v}`: expected an exit code")),
+            },
+            _ => problem(format!(
+                "unknown console block option `{word}` (known: unordered, timeout=SECONDS, status=CODE)"
+            )),
+        }
+    }
+    let run = match parse_cargo_run(command) {
+        Ok(run) => run,
+        Err(e) => {
+            problem(format!("cannot check `{command}`: {e}"));
+            return;
+        }
+    };
+    let expected: Vec<&str> = body.lines().skip(1).collect();
+    chapter.blocks.push(ConsoleBlock {
+        line,
+        command: command.trim().to_string(),
+        run,
+        expected: expected.join("\n"),
+        unordered,
+        timeout,
+        status,
+    });
+}
+
+/// Understands the `cargo run` options a chapter uses; anything else is refused rather than
+/// silently run differently from what the reader would see.
+pub fn parse_cargo_run(command: &str) -> Result<CargoRun> {
+    let words = shlex::split(command).context("unbalanced quotes")?;
+    let mut words = words.into_iter();
+    if words.next().as_deref() != Some("cargo") || words.next().as_deref() != Some("run") {
+        bail!("the command must start with `cargo run`");
+    }
+    let (mut package, mut target, mut release) = (None, None, false);
+    let mut args = Vec::new();
+    while let Some(w) = words.next() {
+        let mut value = |flag: &str| {
+            words
+                .next()
+                .with_context(|| format!("`{flag}` needs a value"))
+        };
+        match w.as_str() {
+            "-p" | "--package" => package = Some(value(&w)?),
+            "--example" => target = Some(RunTarget::Example(value(&w)?)),
+            "--bin" => target = Some(RunTarget::Bin(value(&w)?)),
+            "--release" | "-r" => release = true,
+            "-q" | "--quiet" => {}
+            "--" => {
+                args.extend(words.by_ref());
+            }
+            other => {
+                if let Some(p) = other.strip_prefix("--package=") {
+                    package = Some(p.to_string());
+                } else if let Some(e) = other.strip_prefix("--example=") {
+                    target = Some(RunTarget::Example(e.to_string()));
+                } else if let Some(b) = other.strip_prefix("--bin=") {
+                    target = Some(RunTarget::Bin(b.to_string()));
+                } else {
+                    bail!(
+                        "unsupported `cargo run` option `{other}` (supported: -p, --example, --bin, --release, -q, -- ARGS)"
+                    );
+                }
+            }
+        }
+    }
+    Ok(CargoRun {
+        package: package.context("name the package with `-p NAME`")?,
+        target: target.context("name the program with `--example NAME` or `--bin NAME`")?,
+        release,
+        args,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(text: &str) -> Chapter {
+        parse_chapter(
+            "T",
+            PathBuf::from("/w/book/src/p.md"),
+            "book/src/p.md".into(),
+            text,
+        )
+    }
+
+    #[test]
+    fn reads_marker_includes_and_blocks() {
+        let ch = page(concat!(
+            "# T\n",
+            "<!-- crate: demo -->\n",
+            "```rust\n",
+            "{{#include ../../crates/demo/examples/hi.rs:main}}\n",
+            "```\n",
+            "\\{{#include not/really.rs}}\n",
+            "```console,unordered,timeout=9,status=2\n",
+            "$ cargo run -p demo --example hi -- --n 3 'a b'\n",
+            "one\n",
+            "two\n",
+            "```\n",
+            "```console\n",
+            "$ cargo bench -p demo\n",
+            "```\n",
+        ));
+        assert_eq!(ch.crate_marker, Some(("demo".into(), 2)));
+        assert_eq!(ch.includes.len(), 1);
+        let inc = &ch.includes[0];
+        assert_eq!(inc.line, 4);
+        assert_eq!(inc.file, PathBuf::from("/w/crates/demo/examples/hi.rs"));
+        assert_eq!(inc.crate_name.as_deref(), Some("demo"));
+        assert_eq!(inc.selector, Selector::Anchor("main".into()));
+        assert_eq!(ch.blocks.len(), 1, "the cargo bench block is not checked");
+        let b = &ch.blocks[0];
+        assert_eq!(b.line, 8);
+        assert_eq!(b.expected, "one\ntwo");
+        assert!(b.unordered);
+        assert_eq!(b.timeout, Duration::from_secs(9));
+        assert_eq!(b.status, 2);
+        assert_eq!(b.run.args, ["--n", "3", "a b"]);
+        assert!(ch.problems.is_empty(), "{:?}", ch.problems);
+        assert!(ch.teaches_code());
+    }
+
+    #[test]
+    fn line_selectors() {
+        assert_eq!(parse_selector("3"), Selector::Lines(Some(3), Some(3)));
+        assert_eq!(parse_selector("3:"), Selector::Lines(Some(3), None));
+        assert_eq!(parse_selector(":7"), Selector::Lines(None, Some(7)));
+        assert_eq!(parse_selector("2:7"), Selector::Lines(Some(2), Some(7)));
+        assert_eq!(parse_selector("main"), Selector::Anchor("main".into()));
+    }
+
+    #[test]
+    fn bad_options_and_commands_are_problems() {
+        let ch = page(
+            "```console,timeout=abc,loud\n$ cargo run -p x --example y\n```\n```console\n$ cargo run --example y\n```\n```console\n$ cargo run -p x --features z --example y\n```\n",
+        );
+        assert_eq!(ch.problems.len(), 4, "{:#?}", ch.problems);
+        assert!(ch.problems[0].starts_with("book/src/p.md:2: bad `timeout=abc`"));
+        assert!(ch.problems[1].contains("unknown console block option `loud`"));
+        assert!(ch.problems[2].contains("-p NAME"));
+        assert!(ch.problems[3].contains("unsupported `cargo run` option `--features`"));
+    }
+
+    #[test]
+    fn a_page_without_code_teaches_none() {
+        let ch = page("# Intro\nSome words.\n```console\n$ ls\nfile\n```\n");
+        assert!(!ch.teaches_code());
+        assert!(ch.blocks.is_empty());
+    }
+}

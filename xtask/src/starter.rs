@@ -1,0 +1,331 @@
+//! `cargo xtask starter CHAPTER DEST`: a chapter's crate as a standalone starter project.
+//!
+//! Inside the workspace a chapter crate leans on it: `workspace = true` dependencies, package
+//! fields and lints, the shared profiles and lockfile. The starter gets each of them written
+//! out: dependency versions as the workspace's lockfile resolved them, features merged, lints
+//! inlined, the profiles copied, and a `Cargo.lock` cut down from the workspace's, so that it
+//! builds with exactly the versions the book was checked with.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail, ensure};
+use cargo_metadata::MetadataCommand;
+use toml_edit::{DocumentMut, Item, Table, Value};
+
+/// What a starter was made from and where it went.
+#[derive(Debug)]
+pub struct Starter {
+    pub chapter: String,
+    pub dest: PathBuf,
+    pub files: usize,
+}
+
+/// Writes the starter of `chapter` (a crate under `crates/`) to `dest`, which must not exist
+/// or be empty.
+pub fn export(root: &Path, chapter: &str, dest: &Path) -> Result<Starter> {
+    let crates_dir = root.join("crates");
+    let metadata = MetadataCommand::new()
+        .manifest_path(root.join("Cargo.toml"))
+        .exec()
+        .context("cannot read the workspace (cargo metadata)")?;
+    let chapters: Vec<_> = metadata
+        .workspace_packages()
+        .into_iter()
+        .filter(|p| p.manifest_path.as_std_path().starts_with(&crates_dir))
+        .collect();
+    let Some(package) = chapters.iter().find(|p| p.name.as_str() == chapter) else {
+        let mut known: Vec<&str> = chapters.iter().map(|p| p.name.as_str()).collect();
+        known.sort_unstable();
+        bail!(
+            "unknown chapter `{chapter}`; known chapters: {}",
+            known.join(", ")
+        );
+    };
+    if dest.exists() {
+        let empty = dest.is_dir() && std::fs::read_dir(dest)?.next().is_none();
+        ensure!(
+            empty,
+            "{} already exists and is not an empty folder: choose another destination",
+            dest.display()
+        );
+    }
+
+    // The versions the lockfile resolved for this crate's direct dependencies.
+    let resolve = metadata
+        .resolve
+        .as_ref()
+        .context("cargo metadata gave no resolve")?;
+    let node = resolve
+        .nodes
+        .iter()
+        .find(|n| n.id == package.id)
+        .context("the chapter is missing from the resolve graph")?;
+    let mut resolved: BTreeMap<String, String> = BTreeMap::new();
+    for dep in &node.deps {
+        let pkg = &metadata[&dep.pkg];
+        resolved.insert(pkg.name.to_string(), pkg.version.to_string());
+    }
+
+    let crate_dir = package
+        .manifest_path
+        .parent()
+        .context("manifest has no folder")?
+        .as_std_path()
+        .to_path_buf();
+    let workspace: DocumentMut = read_toml(&root.join("Cargo.toml"))?;
+    let mut manifest: DocumentMut = read_toml(&crate_dir.join("Cargo.toml"))?;
+    standalone_manifest(&mut manifest, &workspace, &resolved)?;
+
+    std::fs::create_dir_all(dest).with_context(|| format!("cannot create {}", dest.display()))?;
+    let files = copy_tree(&crate_dir, dest)?;
+    std::fs::write(dest.join("Cargo.toml"), manifest.to_string())?;
+    std::fs::write(dest.join("README.md"), readme(chapter, dest, &crate_dir)?)?;
+    std::fs::write(dest.join(".gitignore"), "/target\n")?;
+
+    // Start from the workspace's lockfile; cargo drops what the starter does not use and
+    // keeps the versions of what it does.
+    std::fs::copy(root.join("Cargo.lock"), dest.join("Cargo.lock"))?;
+    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--offline",
+            "--manifest-path",
+        ])
+        .arg(dest.join("Cargo.toml"))
+        .stdout(std::process::Stdio::null())
+        .status()
+        .context("cannot run cargo metadata on the starter")?;
+    ensure!(
+        status.success(),
+        "cargo could not resolve the starter's dependencies"
+    );
+
+    Ok(Starter {
+        chapter: chapter.to_string(),
+        dest: dest.to_path_buf(),
+        files: files + 3,
+    })
+}
+
+fn read_toml(path: &Path) -> Result<DocumentMut> {
+    std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .parse()
+        .with_context(|| format!("{} is not valid TOML", path.display()))
+}
+
+/// Rewrites a member manifest so that it needs no workspace.
+fn standalone_manifest(
+    manifest: &mut DocumentMut,
+    workspace: &DocumentMut,
+    resolved: &BTreeMap<String, String>,
+) -> Result<()> {
+    let ws = workspace["workspace"]
+        .as_table()
+        .context("the root Cargo.toml has no [workspace]")?;
+
+    // [package] fields inherited from [workspace.package].
+    if let Some(package) = manifest["package"].as_table_mut() {
+        let keys: Vec<String> = package.iter().map(|(k, _)| k.to_string()).collect();
+        for key in keys {
+            if inherits(&package[&key]) {
+                let value = ws
+                    .get("package")
+                    .and_then(|p| p.get(&key))
+                    .with_context(|| format!("[workspace.package] has no `{key}`"))?;
+                package[&key] = value.clone();
+            }
+        }
+    }
+
+    // Every dependency table, including target-specific ones.
+    let ws_deps = ws.get("dependencies").and_then(Item::as_table);
+    for table in dependency_tables(manifest) {
+        let names: Vec<String> = table.iter().map(|(k, _)| k.to_string()).collect();
+        for name in names {
+            if !inherits(&table[&name]) {
+                if table[&name].get("path").is_some() {
+                    bail!(
+                        "dependency `{name}` is a path into the workspace: a starter cannot carry it"
+                    );
+                }
+                continue;
+            }
+            let base = ws_deps
+                .and_then(|d| d.get(&name))
+                .with_context(|| format!("[workspace.dependencies] has no `{name}`"))?;
+            let version = resolved
+                .get(&name)
+                .with_context(|| format!("the lockfile resolved no version of `{name}`"))?;
+            table[&name] = Item::Value(Value::InlineTable(merge_dependency(
+                base,
+                &table[&name],
+                version,
+            )));
+        }
+    }
+
+    // [lints] workspace = true  →  the workspace's lints, written out.
+    if manifest.get("lints").is_some_and(inherits) {
+        let lints = ws
+            .get("lints")
+            .context("[workspace.lints] is missing")?
+            .clone();
+        manifest["lints"] = lints;
+    }
+
+    // Profiles live at the workspace root; the starter keeps them. And it is a workspace of
+    // its own, even when copied inside another project's folder.
+    if let Some(profile) = workspace.get("profile") {
+        manifest["profile"] = profile.clone();
+    }
+    manifest["workspace"] = Item::Table(Table::new());
+    Ok(())
+}
+
+fn inherits(item: &Item) -> bool {
+    item.get("workspace")
+        .and_then(Item::as_bool)
+        .unwrap_or(false)
+}
+
+fn dependency_tables(manifest: &mut DocumentMut) -> Vec<&mut Table> {
+    const KINDS: [&str; 3] = ["dependencies", "dev-dependencies", "build-dependencies"];
+    let mut tables = Vec::new();
+    let (targets, rest): (Vec<_>, Vec<_>) =
+        manifest.iter_mut().partition(|(k, _)| k.get() == "target");
+    for (key, item) in rest {
+        if KINDS.contains(&key.get())
+            && let Some(t) = item.as_table_mut()
+        {
+            tables.push(t);
+        }
+    }
+    for (_, item) in targets {
+        let Some(targets) = item.as_table_mut() else {
+            continue;
+        };
+        for (_, platform) in targets.iter_mut() {
+            let Some(platform) = platform.as_table_mut() else {
+                continue;
+            };
+            for (key, item) in platform.iter_mut() {
+                if KINDS.contains(&key.get())
+                    && let Some(t) = item.as_table_mut()
+                {
+                    tables.push(t);
+                }
+            }
+        }
+    }
+    tables
+}
+
+/// The workspace's spec of a dependency, with the member's additions (features, optional) and
+/// the version the lockfile resolved.
+fn merge_dependency(base: &Item, member: &Item, version: &str) -> toml_edit::InlineTable {
+    let mut out = toml_edit::InlineTable::new();
+    out.insert("version", version.into());
+    let mut features: Vec<String> = Vec::new();
+    let mut add_features = |item: Option<&Item>| {
+        if let Some(arr) = item.and_then(Item::as_array) {
+            for f in arr.iter().filter_map(Value::as_str) {
+                if !features.iter().any(|x| x == f) {
+                    features.push(f.to_string());
+                }
+            }
+        }
+    };
+    if let Some(table) = base.as_table_like() {
+        for (key, value) in table.iter() {
+            match key {
+                "version" | "features" => {}
+                _ => {
+                    if let Some(v) = value.as_value() {
+                        out.insert(key, v.clone());
+                    }
+                }
+            }
+        }
+        add_features(table.get("features"));
+    }
+    if let Some(table) = member.as_table_like() {
+        add_features(table.get("features"));
+        for key in ["optional", "default-features"] {
+            if let Some(v) = table.get(key).and_then(Item::as_value) {
+                out.insert(key, v.clone());
+            }
+        }
+    }
+    if !features.is_empty() {
+        out.insert(
+            "features",
+            Value::Array(features.iter().map(String::as_str).collect()),
+        );
+    }
+    out
+}
+
+/// Copies the crate's files (not build output) and returns how many.
+fn copy_tree(from: &Path, to: &Path) -> Result<usize> {
+    let mut count = 0;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if name == "target" || name == "Cargo.lock" || name == "Cargo.toml" {
+            continue;
+        }
+        let dest = to.join(&name);
+        if entry.file_type()?.is_dir() {
+            if name == "__pycache__" {
+                continue;
+            }
+            std::fs::create_dir_all(&dest)?;
+            count += copy_tree(&entry.path(), &dest)?;
+        } else {
+            std::fs::copy(entry.path(), &dest)?;
+            count += 1;
+        }
+    }
+    Ok(count)
+}
+
+fn readme(chapter: &str, dest: &Path, crate_dir: &Path) -> Result<String> {
+    let list = |dir: &str| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(crate_dir.join(dir))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| {
+                let n = e.file_name().to_string_lossy().into_owned();
+                n.strip_suffix(".rs").map(String::from)
+            })
+            .collect();
+        names.sort();
+        names
+    };
+    let title = dest
+        .file_name()
+        .map_or_else(|| chapter.to_string(), |n| n.to_string_lossy().into_owned());
+    let mut text = format!(
+        "# {title}\n\nA starter made from the chapter `{chapter}` of *Concurrency in Rust, from the lesson \
+         up*: the chapter's crate, standalone, with the dependency versions the book was checked \
+         with (see `Cargo.lock`).\n\n## Run it\n\n```console\ncargo test\n"
+    );
+    for example in list("examples") {
+        text.push_str(&format!("cargo run --example {example}\n"));
+    }
+    if !list("benches").is_empty() {
+        text.push_str("cargo bench\n");
+    }
+    text.push_str(
+        "```\n\nThe examples print what the chapter shows; run one with `-- --help` to see its \
+         options. `src/lib.rs` holds the reusable pieces, `tests/` the checks of what the \
+         chapter claims.\n",
+    );
+    Ok(text)
+}
