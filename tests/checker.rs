@@ -240,3 +240,32 @@ fn a_failing_crate_test_fails_the_check() {
         "the failing test is named"
     );
 }
+
+#[test]
+fn a_broken_link_in_the_built_book_is_reported() {
+    let fx = Fixture::new("demo");
+    fx.edit(
+        "book/src/intro.md",
+        "No code here.",
+        "See [the demo](demo.md#no-such-heading).",
+    );
+    let mut opts = fx.options();
+    opts.examples = false;
+    opts.book = true;
+    let (report, out) = fx.check(&opts).unwrap();
+    // The page itself, its copy as index.html, and the print page all carry the link.
+    assert!(
+        report
+            .failures
+            .iter()
+            .any(|f| f.ends_with("intro.html: link to demo.html#no-such-heading: no such anchor")),
+        "{out}"
+    );
+    assert!(
+        report
+            .failures
+            .iter()
+            .all(|f| f.contains("no-such-heading")),
+        "{out}"
+    );
+}

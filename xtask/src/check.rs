@@ -205,13 +205,47 @@ pub fn run(opts: &Options, out: &mut dyn Write) -> Result<Report> {
         }
     }
     if opts.tests {
-        for chapter in &selected {
-            if let Some(krate) = chapter
-                .crate_marker
-                .as_ref()
-                .and_then(|(n, _)| crates.get(n))
-            {
-                test_crate(&mut ctx, krate);
+        let plans: Vec<Vec<CargoStep>> = selected
+            .iter()
+            .filter_map(|c| c.crate_marker.as_ref().and_then(|(n, _)| crates.get(n)))
+            .map(|krate| cargo_steps(&ctx, krate))
+            .collect();
+        ctx.say(format!(
+            "tests      running the tests and bench builds of {} chapters side by side ...",
+            plans.len()
+        ));
+        // Chapters' tests mostly wait (deadlines, child processes), so running the chapters
+        // side by side cuts a check's time to its slowest chapter. Each chapter's own steps
+        // stay in order, and results print in chapter order.
+        let root = &opts.root;
+        let results: Vec<StepOutcome> = std::thread::scope(|s| {
+            let handles: Vec<_> = plans
+                .into_iter()
+                .map(|steps| {
+                    s.spawn(move || {
+                        steps
+                            .into_iter()
+                            .map(|step| run_step(step, root))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        vec![StepOutcome {
+                            line: "tests      ... FAILED".into(),
+                            failure: Some("a test runner thread of the checker panicked".into()),
+                        }]
+                    })
+                })
+                .collect()
+        });
+        for outcome in results {
+            ctx.say(outcome.line);
+            if let Some(failure) = outcome.failure {
+                ctx.fail(failure);
             }
         }
     }
@@ -571,8 +605,9 @@ struct CargoStep {
     env: Vec<(String, String)>,
 }
 
-/// Step 4: the crate's tests (and loom models) pass and its benchmarks compile.
-fn test_crate(ctx: &mut Ctx<'_>, krate: &ChapterCrate) {
+/// Step 4: the cargo commands proving that a crate's tests (and loom models) pass and its
+/// benchmarks compile.
+fn cargo_steps(ctx: &Ctx<'_>, krate: &ChapterCrate) -> Vec<CargoStep> {
     let name = krate.name.as_str();
     let words = |ws: &[&str]| ws.iter().map(|w| w.to_string()).collect::<Vec<_>>();
     let mut steps = vec![CargoStep {
@@ -610,37 +645,45 @@ fn test_crate(ctx: &mut Ctx<'_>, krate: &ChapterCrate) {
         .concat(),
         env: vec![],
     });
-    for CargoStep { label, args, env } in steps {
-        let started = Instant::now();
-        let result = runner::run(
-            &cargo_program(),
-            &args,
-            &env,
-            &ctx.opts.root,
-            CARGO_STEP_TIMEOUT,
-        );
-        let secs = started.elapsed().as_secs_f64();
-        match result {
-            Ok(o) if o.ended == Ended::Exited(0) => {
-                let counts = test_counts(&o.output)
-                    .map(|(passed, _)| format!("{passed} passed, "))
-                    .unwrap_or_default();
-                ctx.say(format!("{label} ... ok ({counts}{secs:.1} s)"));
-            }
-            Ok(o) => {
-                ctx.say(format!("{label} ... FAILED ({secs:.1} s)"));
-                let tail: Vec<&str> = o.output.lines().rev().take(60).collect();
-                let mut text = format!("`cargo {}` {}; its last lines:", args.join(" "), o.ended);
-                for line in tail.into_iter().rev() {
-                    let _ = write!(text, "\n    | {line}");
-                }
-                ctx.fail(text);
-            }
-            Err(e) => {
-                ctx.say(format!("{label} ... FAILED"));
-                ctx.fail(format!("cannot run `cargo {}`: {e:#}", args.join(" ")));
+    steps
+}
+
+/// What one cargo step printed for the progress list, and its failure, if any.
+struct StepOutcome {
+    line: String,
+    failure: Option<String>,
+}
+
+fn run_step(step: CargoStep, root: &Path) -> StepOutcome {
+    let CargoStep { label, args, env } = step;
+    let started = Instant::now();
+    let result = runner::run(&cargo_program(), &args, &env, root, CARGO_STEP_TIMEOUT);
+    let secs = started.elapsed().as_secs_f64();
+    match result {
+        Ok(o) if o.ended == Ended::Exited(0) => {
+            let counts = test_counts(&o.output)
+                .map(|(passed, _)| format!("{passed} passed, "))
+                .unwrap_or_default();
+            StepOutcome {
+                line: format!("{label} ... ok ({counts}{secs:.1} s)"),
+                failure: None,
             }
         }
+        Ok(o) => {
+            let tail: Vec<&str> = o.output.lines().rev().take(60).collect();
+            let mut text = format!("`cargo {}` {}; its last lines:", args.join(" "), o.ended);
+            for line in tail.into_iter().rev() {
+                let _ = write!(text, "\n    | {line}");
+            }
+            StepOutcome {
+                line: format!("{label} ... FAILED ({secs:.1} s)"),
+                failure: Some(text),
+            }
+        }
+        Err(e) => StepOutcome {
+            line: format!("{label} ... FAILED"),
+            failure: Some(format!("cannot run `cargo {}`: {e:#}", args.join(" "))),
+        },
     }
 }
 
@@ -666,11 +709,25 @@ fn test_counts(output: &str) -> Option<(usize, usize)> {
 fn build_book(ctx: &mut Ctx<'_>) {
     let started = Instant::now();
     match crate::build_book(&ctx.opts.root.join("book")) {
-        Ok(index) => ctx.say(format!(
-            "book       {} ... ok ({:.1} s)",
-            display_path(&ctx.opts.root, &index),
-            started.elapsed().as_secs_f64()
-        )),
+        Ok(index) => {
+            ctx.say(format!(
+                "book       {} ... ok ({:.1} s)",
+                display_path(&ctx.opts.root, &index),
+                started.elapsed().as_secs_f64()
+            ));
+            // Every internal link and anchor of the rendered pages must lead somewhere.
+            let html = index.parent().unwrap_or(&index).to_path_buf();
+            match crate::links::check_links(&html) {
+                Ok(broken) if broken.is_empty() => ctx.say("links      ... ok"),
+                Ok(broken) => {
+                    ctx.say(format!("links      ... FAILED ({} broken)", broken.len()));
+                    for b in broken {
+                        ctx.fail(format!("{}: {b}", display_path(&ctx.opts.root, &html)));
+                    }
+                }
+                Err(e) => ctx.fail(format!("cannot check the book's links: {e:#}")),
+            }
+        }
         Err(e) => {
             ctx.say("book       ... FAILED");
             ctx.fail(format!("the book did not build: {e:#}"));

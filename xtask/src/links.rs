@@ -448,16 +448,3 @@ mod tests {
         assert!(format!("{error:#}").contains("cannot list"), "{error:#}");
     }
 }
-#[cfg(test)]
-mod scratch_real_book {
-    #[test]
-    #[ignore]
-    fn real_book() {
-        let book = std::path::PathBuf::from(std::env::var("SCRATCH_BOOK").unwrap());
-        let index = crate::build_book(&book).unwrap();
-        println!("BUILT {}", index.display());
-        for m in super::check_links(index.parent().unwrap()).unwrap() {
-            println!("BROKEN {m}");
-        }
-    }
-}
