@@ -9,6 +9,8 @@ use anyhow::{Context, Result, bail};
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 use regex::Regex;
 
+use crate::workspace::Workspace;
+
 /// How long an example may run when its block does not say.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -24,6 +26,9 @@ pub struct Chapter {
     pub crate_marker: Option<(String, usize)>,
     pub includes: Vec<Include>,
     pub blocks: Vec<ConsoleBlock>,
+    /// `cargo run` commands shown without their output (in `sh` blocks and the like): not
+    /// run, but the package, the program and every flag must exist.
+    pub commands: Vec<ShownCommand>,
     /// Problems found while reading the page (bad block options, unparsable commands).
     pub problems: Vec<String>,
 }
@@ -75,6 +80,17 @@ pub struct ConsoleBlock {
     pub timeout: Duration,
     /// The exit code the command is expected to end with.
     pub status: i32,
+    /// Its output depends on timing (a speedup, a verdict on a wait): run it alone, after the
+    /// others, so that they do not take its cores.
+    pub alone: bool,
+}
+
+/// A `cargo run` line shown for the reader to type.
+#[derive(Debug, Clone)]
+pub struct ShownCommand {
+    pub line: usize,
+    pub command: String,
+    pub run: CargoRun,
 }
 
 /// What `cargo run` is asked to run.
@@ -100,10 +116,13 @@ impl RunTarget {
     }
 }
 
-/// Loads the book at `book_dir` (through mdbook, so `SUMMARY.md` is read exactly as the
-/// renderer reads it) and parses every chapter page.
-pub fn load(root: &Path, book_dir: &Path) -> Result<Vec<Chapter>> {
-    let book = mdbook_driver::MDBook::load(book_dir)
+/// Loads the workspace's book (through mdbook, so `SUMMARY.md` is read exactly as the
+/// renderer reads it) and parses every chapter page; each include is attributed to the
+/// chapter crate whose folder holds its file.
+pub fn load(ws: &Workspace) -> Result<Vec<Chapter>> {
+    let root = &ws.root;
+    let book_dir = root.join("book");
+    let book = mdbook_driver::MDBook::load(&book_dir)
         .with_context(|| format!("cannot load the book at {}", book_dir.display()))?;
     let src = book.source_dir();
     let mut chapters = Vec::new();
@@ -120,7 +139,11 @@ pub fn load(root: &Path, book_dir: &Path) -> Result<Vec<Chapter>> {
             .unwrap_or(&path)
             .display()
             .to_string();
-        chapters.push(parse_chapter(&ch.name, path, display, &ch.content));
+        let mut chapter = parse_chapter(&ch.name, path, display, &ch.content);
+        for inc in &mut chapter.includes {
+            inc.crate_name = ws.chapter_of_file(&inc.file).map(|c| c.name.clone());
+        }
+        chapters.push(chapter);
     }
     Ok(chapters)
 }
@@ -138,6 +161,7 @@ pub fn parse_chapter(title: &str, path: PathBuf, display: String, content: &str)
         crate_marker: None,
         includes: Vec::new(),
         blocks: Vec::new(),
+        commands: Vec::new(),
         problems: Vec::new(),
         display,
         path,
@@ -174,7 +198,7 @@ fn parse_include(dir: &Path, line: usize, target: &str) -> Include {
         Some((file, sel)) => (file, parse_selector(sel)),
     };
     let file = normalize(&dir.join(file));
-    let crate_name = crate_of(&file);
+    let crate_name = None;
     Include {
         line,
         target: target.to_string(),
@@ -217,17 +241,6 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// The crate a file belongs to: the folder after `crates/` in its path.
-fn crate_of(file: &Path) -> Option<String> {
-    let mut parts = file.components().map(|c| c.as_os_str().to_string_lossy());
-    while let Some(p) = parts.next() {
-        if p == "crates" {
-            return parts.next().map(|s| s.to_string());
-        }
-    }
-    None
-}
-
 fn parse_console_blocks(chapter: &mut Chapter, content: &str) {
     let line_of = |offset: usize| content[..offset].matches('\n').count() + 1;
     let mut current: Option<(String, usize, String)> = None;
@@ -251,11 +264,18 @@ fn parse_console_blocks(chapter: &mut Chapter, content: &str) {
     }
 }
 
+/// Shell-like blocks whose `cargo run` lines are checked without being run.
+const SHELL_BLOCKS: &[&str] = &["sh", "bash", "shell", "console", "text"];
+
 fn parse_block(chapter: &mut Chapter, info: &str, fence_line: usize, body: &str) {
     let mut words = info
         .split(|c: char| c == ',' || c.is_whitespace())
         .filter(|w| !w.is_empty());
-    if words.next() != Some("console") {
+    let language = words.next().unwrap_or_default();
+    if SHELL_BLOCKS.contains(&language) {
+        parse_shown_commands(chapter, language, fence_line, body);
+    }
+    if language != "console" {
         return;
     }
     let Some(first) = body.lines().next() else {
@@ -276,9 +296,11 @@ fn parse_block(chapter: &mut Chapter, info: &str, fence_line: usize, body: &str)
     let mut unordered = false;
     let mut timeout = DEFAULT_TIMEOUT;
     let mut status = 0;
+    let mut alone = false;
     for word in words {
         match word.split_once('=') {
             None if word == "unordered" => unordered = true,
+            None if word == "alone" => alone = true,
             Some(("timeout", v)) => match v.parse::<f64>() {
                 Ok(s) if s > 0.0 && s <= 600.0 => timeout = Duration::from_secs_f64(s),
                 _ => problem(format!(
@@ -290,7 +312,7 @@ fn parse_block(chapter: &mut Chapter, info: &str, fence_line: usize, body: &str)
                 Err(_) => problem(format!("bad `status={v}`: expected an exit code")),
             },
             _ => problem(format!(
-                "unknown console block option `{word}` (known: unordered, timeout=SECONDS, status=CODE)"
+                "unknown console block option `{word}` (known: unordered, alone, timeout=SECONDS, status=CODE)"
             )),
         }
     }
@@ -310,7 +332,34 @@ fn parse_block(chapter: &mut Chapter, info: &str, fence_line: usize, body: &str)
         unordered,
         timeout,
         status,
+        alone,
     });
+}
+
+/// Every `cargo run` line of a shell-like block, except the first line of a console block
+/// that the checker runs (that one is a `ConsoleBlock`).
+fn parse_shown_commands(chapter: &mut Chapter, language: &str, fence_line: usize, body: &str) {
+    for (i, text) in body.lines().enumerate() {
+        let command = text.trim().trim_start_matches("$ ").trim();
+        if !command.starts_with("cargo run") {
+            continue;
+        }
+        if i == 0 && language == "console" && text.starts_with("$ cargo run") {
+            continue;
+        }
+        let line = fence_line + 1 + i;
+        match parse_cargo_run(command) {
+            Ok(run) => chapter.commands.push(ShownCommand {
+                line,
+                command: command.to_owned(),
+                run,
+            }),
+            Err(e) => chapter.problems.push(format!(
+                "{}: cannot check `{command}`: {e}",
+                chapter.at(line)
+            )),
+        }
+    }
 }
 
 /// Understands the `cargo run` options a chapter uses; anything else is refused rather than
@@ -397,7 +446,8 @@ mod tests {
         let inc = &ch.includes[0];
         assert_eq!(inc.line, 4);
         assert_eq!(inc.file, PathBuf::from("/w/crates/demo/examples/hi.rs"));
-        assert_eq!(inc.crate_name.as_deref(), Some("demo"));
+        // `load` attributes includes to crates; a page alone knows no workspace.
+        assert_eq!(inc.crate_name, None);
         assert_eq!(inc.selector, Selector::Anchor("main".into()));
         assert_eq!(ch.blocks.len(), 1, "the cargo bench block is not checked");
         let b = &ch.blocks[0];
@@ -430,6 +480,32 @@ mod tests {
         assert!(ch.problems[1].contains("unknown console block option `loud`"));
         assert!(ch.problems[2].contains("-p NAME"));
         assert!(ch.problems[3].contains("unsupported `cargo run` option `--features`"));
+    }
+
+    #[test]
+    fn shown_commands_are_collected_but_not_run() {
+        let ch = page(concat!(
+            "```sh\n",
+            "cargo run -p demo --example hi -- --n 3\n",
+            "cargo bench -p demo\n",
+            "$ cargo run --release -p demo --example load\n",
+            "```\n",
+            "```console,alone\n",
+            "$ cargo run -p demo --example hi\n",
+            "hi\n",
+            "```\n",
+            "```sh\n",
+            "cargo run -p demo --features x --example hi\n",
+            "```\n",
+        ));
+        assert_eq!(ch.commands.len(), 2, "{:?}", ch.commands);
+        assert_eq!(ch.commands[0].line, 2);
+        assert_eq!(ch.commands[0].run.args, ["--n", "3"]);
+        assert!(ch.commands[1].run.release);
+        assert_eq!(ch.blocks.len(), 1);
+        assert!(ch.blocks[0].alone);
+        assert_eq!(ch.problems.len(), 1, "{:?}", ch.problems);
+        assert!(ch.problems[0].starts_with("book/src/p.md:11: cannot check"));
     }
 
     #[test]
