@@ -120,7 +120,7 @@ fn a_hanging_example_is_killed_with_everything_it_started() {
         "the whole check took {took:?}"
     );
     assert_eq!(
-        processes_matching(&token),
+        processes_matching(&token).unwrap(),
         Vec::<i32>::new(),
         "no process of the hanging example may survive"
     );
