@@ -10,13 +10,18 @@
 use std::process::{Child, Command};
 use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 use std::thread;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+use nix::errno::Errno;
 use nix::sys::signal::{Signal, killpg};
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::Pid;
 
 use super::procfs;
+
+/// How long to wait for the killed members of a group to be gone.
+const KILL_GRACE: Duration = Duration::from_secs(2);
 
 struct Live {
     /// Leaders (= group ids) of the groups started and not yet reaped.
@@ -34,12 +39,15 @@ fn live() -> MutexGuard<'static, Live> {
     LIVE.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// A running (or exited but unreaped) program leading its own process group.
+/// A running (or exited but unreaped) program leading its own process group. Dropping it
+/// kills the group and reaps the leader, so an early return cannot leave the program running.
 #[derive(Debug)]
 pub(super) struct Group {
     leader: Pid,
     /// Already reaped by [`Group::exited`] (only where `waitid` is missing, see there).
     reaped: bool,
+    /// Killed, reaped and off the registry.
+    finished: bool,
 }
 
 /// Starts `cmd` (which must ask for a new process group) and registers its group.
@@ -59,6 +67,7 @@ pub(super) fn spawn(cmd: &mut Command) -> Result<(Child, Group)> {
         Group {
             leader,
             reaped: false,
+            finished: false,
         },
     ))
 }
@@ -77,9 +86,13 @@ impl Group {
         if !block {
             flags |= WaitPidFlag::WNOHANG;
         }
-        match waitid(Id::Pid(self.leader), flags).context("waitid on the program")? {
-            WaitStatus::StillAlive => Ok(None),
-            status => Ok(Some(status)),
+        loop {
+            match waitid(Id::Pid(self.leader), flags) {
+                Err(Errno::EINTR) => continue,
+                Err(e) => return Err(e).context("waitid on the program"),
+                Ok(WaitStatus::StillAlive) => return Ok(None),
+                Ok(status) => return Ok(Some(status)),
+            }
         }
     }
 
@@ -88,13 +101,17 @@ impl Group {
     #[cfg(not(any(target_os = "linux", target_os = "android", target_os = "freebsd")))]
     pub fn exited(&mut self, block: bool) -> Result<Option<WaitStatus>> {
         let flags = (!block).then_some(WaitPidFlag::WNOHANG);
-        match waitpid(self.leader, flags).context("waitpid on the program")? {
-            WaitStatus::StillAlive => Ok(None),
-            status @ (WaitStatus::Exited(..) | WaitStatus::Signaled(..)) => {
-                self.reaped = true;
-                Ok(Some(status))
+        loop {
+            match waitpid(self.leader, flags) {
+                Err(Errno::EINTR) => continue,
+                Err(e) => return Err(e).context("waitpid on the program"),
+                Ok(status @ (WaitStatus::Exited(..) | WaitStatus::Signaled(..))) => {
+                    self.reaped = true;
+                    return Ok(Some(status));
+                }
+                Ok(WaitStatus::StillAlive) if !block => return Ok(None),
+                Ok(_) => {}
             }
-            _ => Ok(None),
         }
     }
 
@@ -105,14 +122,41 @@ impl Group {
         let _ = killpg(self.leader, Signal::SIGKILL);
     }
 
-    /// Takes the group off the registry and reaps its leader: call after [`Group::kill`].
-    pub fn reap(self) {
+    /// Kills what is left of the group, waits (briefly) until its members are gone, reaping
+    /// those re-parented to us, then takes the group off the registry and reaps the leader.
+    pub fn finish(mut self) {
+        self.end();
+    }
+
+    fn end(&mut self) {
+        if self.finished {
+            return;
+        }
+        self.finished = true;
+        // The leader is not reaped yet, so the group id is still this group's.
+        self.kill();
+        if !self.reaped {
+            // Returns at once if it had ended; SIGKILL ends it otherwise.
+            let _ = self.exited(true);
+        }
+        let give_up = Instant::now() + KILL_GRACE;
+        while let Ok(running) = procfs::reap_group_orphans(self.leader, self.leader) {
+            if running.is_empty() || Instant::now() > give_up {
+                break;
+            }
+            thread::sleep(Duration::from_millis(5));
+        }
         let mut live = live();
         live.groups.retain(|g| *g != self.leader);
         if !self.reaped {
-            // The leader has exited (see `exited`): this wait returns at once.
             let _ = waitpid(self.leader, None);
         }
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        self.end();
     }
 }
 

@@ -11,6 +11,7 @@ compile_error!(
 mod groups;
 mod output;
 mod procfs;
+mod streaming;
 #[cfg(test)]
 mod tests;
 
@@ -27,14 +28,13 @@ use nix::sys::wait::WaitStatus;
 
 pub use groups::install_interrupt_handler;
 pub use procfs::{NotSupported, children_of_self, kill_leftover_children, processes_matching};
+pub use streaming::{Streaming, spawn_streaming};
 
 /// More output than this is cut, keeping its end: an example that floods its output is broken
 /// anyway, and the end is where its error is.
 const OUTPUT_LIMIT: usize = 1 << 20;
 /// How long the output pipe may stay open after the example's group was killed.
 const DRAIN_GRACE: Duration = Duration::from_secs(2);
-/// How long to wait for the killed members of a group to be gone.
-const KILL_GRACE: Duration = Duration::from_secs(2);
 
 /// How a run ended.
 #[derive(Debug)]
@@ -66,6 +66,16 @@ impl std::fmt::Display for Ended {
                 Err(_) => write!(f, "killed by signal {sig}"),
             },
             Ended::TimedOut => write!(f, "timed out"),
+        }
+    }
+}
+
+impl From<WaitStatus> for Ended {
+    fn from(status: WaitStatus) -> Self {
+        match status {
+            WaitStatus::Exited(_, code) => Ended::Exited(code),
+            WaitStatus::Signaled(_, sig, _) => Ended::Signalled(sig as i32),
+            _ => Ended::Exited(-1),
         }
     }
 }
@@ -129,25 +139,14 @@ pub fn run(
             break (Some(status), running_members(&group));
         }
         if Instant::now() >= deadline {
-            let survivors = running_members(&group);
-            group.kill();
-            group.exited(true)?;
-            break (None, survivors);
+            break (None, running_members(&group));
         }
         thread::sleep(Duration::from_millis(5));
     };
     let elapsed = start.elapsed();
-    // The leader is still unreaped here, so the group id is still this group's.
-    group.kill();
-    wait_for_members(&group);
-    group.reap();
+    group.finish();
     let pipe_held_open = done_rx.recv_timeout(DRAIN_GRACE).is_err();
-    let ended = match status {
-        None => Ended::TimedOut,
-        Some(WaitStatus::Exited(_, code)) => Ended::Exited(code),
-        Some(WaitStatus::Signaled(_, sig, _)) => Ended::Signalled(sig as i32),
-        Some(_) => Ended::Exited(-1),
-    };
+    let ended = status.map_or(Ended::TimedOut, Ended::from);
     let output = tail.lock().unwrap_or_else(|e| e.into_inner()).text();
     Ok(Outcome {
         output,
@@ -164,17 +163,5 @@ fn running_members(group: &groups::Group) -> usize {
     match procfs::reap_group_orphans(group.id(), group.id()) {
         Ok(running) => running.len(),
         Err(NotSupported) => usize::from(nix::sys::signal::killpg(group.id(), None).is_ok()),
-    }
-}
-
-/// Waits (briefly) until the killed members of the group have died, reaping those that
-/// were re-parented to us, so that no zombie of ours is left behind.
-fn wait_for_members(group: &groups::Group) {
-    let give_up = Instant::now() + KILL_GRACE;
-    while let Ok(running) = procfs::reap_group_orphans(group.id(), group.id()) {
-        if running.is_empty() || Instant::now() > give_up {
-            break;
-        }
-        thread::sleep(Duration::from_millis(5));
     }
 }

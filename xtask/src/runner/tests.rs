@@ -171,13 +171,22 @@ fn interrupted_run(test: &str, token: &str, signal: Signal) -> (Option<i32>, Str
     (status.code(), stderr)
 }
 
-/// In the copy: install the handler and run a program that never ends by itself.
+/// In the copy: install the handler and start a program that never ends by itself, with
+/// [`run`] or (for SIGTERM, to cover both) with [`spawn_streaming`].
 fn be_the_interrupted_copy(token: &str) {
     install_interrupt_handler().unwrap();
     let script = format!("sh -c 'sleep 604; :' {token}-grandchild & echo started; sleep 605; :");
+    let args = ["-c".to_string(), script, token.to_string()];
+    if token.ends_with("SIGTERM") {
+        let mut program = spawn_streaming(Command::new("/bin/sh").args(args)).unwrap();
+        // Held (not read): "started" fits in the pipe.
+        let _stdout = program.stdout();
+        let ended = program.wait();
+        panic!("the wait returned instead of the process exiting: {ended:?}");
+    }
     let out = run(
         Path::new("/bin/sh"),
-        &["-c".into(), script, token.into()],
+        &args,
         &[],
         Path::new("/"),
         Duration::from_secs(60),
