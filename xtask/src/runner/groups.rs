@@ -194,14 +194,15 @@ fn stop_everything_and_exit(signal: i32) -> ! {
     for group in &live.groups {
         let _ = killpg(*group, Signal::SIGKILL);
     }
-    // Orphans that left their group and were re-parented to us (see `become_subreaper`).
-    let orphans = procfs::signal_leftover_children().unwrap_or(0);
+    // Processes started some other way (`cargo metadata`) and their children, and orphans
+    // that left their group and were re-parented to us (see `become_subreaper`).
+    let orphans = procfs::signal_other_descendants(&live.groups).unwrap_or(0);
     let name = Signal::try_from(signal).map_or_else(|_| signal.to_string(), |s| s.to_string());
     eprintln!(
         "\ninterrupted by {name}: killed {} running program(s) with their process groups{}",
         live.groups.len(),
         if orphans > 0 {
-            format!(" and {orphans} other child process(es)")
+            format!(" and {orphans} other process(es) it started")
         } else {
             String::new()
         }

@@ -134,14 +134,36 @@ pub fn kill_leftover_children() -> Result<Vec<(i32, String)>, NotSupported> {
     Ok(left)
 }
 
-/// Sends SIGKILL to every child of this process, without waiting: for a process that is about
-/// to exit (the interrupt handler), where reaping does not matter.
-pub(crate) fn signal_leftover_children() -> Result<usize, NotSupported> {
-    let left = children_of_self()?;
-    for (pid, _) in &left {
-        let _ = kill(Pid::from_raw(*pid), Signal::SIGKILL);
+/// Sends SIGKILL to every descendant of this process (children, their children, ...) that
+/// is outside the process groups `known`, without waiting: for a process about to exit (the
+/// interrupt handler), where reaping does not matter. Returns how many it signalled.
+pub(crate) fn signal_other_descendants(known: &[Pid]) -> Result<usize, NotSupported> {
+    let me = i32::try_from(std::process::id()).map_err(|_| NotSupported)?;
+    let table = table()?;
+    let mut family = vec![me];
+    // Parents come and go in any order in the table: grow the family until it stops growing.
+    loop {
+        let before = family.len();
+        for p in &table {
+            if family.contains(&p.ppid) && !family.contains(&p.pid) {
+                family.push(p.pid);
+            }
+        }
+        if family.len() == before {
+            break;
+        }
     }
-    Ok(left.len())
+    let mut signalled = 0;
+    for p in table
+        .iter()
+        .filter(|p| p.pid != me && family.contains(&p.pid))
+    {
+        if !p.is_zombie() && !known.contains(&Pid::from_raw(p.pgrp)) {
+            let _ = kill(Pid::from_raw(p.pid), Signal::SIGKILL);
+            signalled += 1;
+        }
+    }
+    Ok(signalled)
 }
 
 /// Reaps the zombies of `group` whose parent is now this process (orphans re-parented to

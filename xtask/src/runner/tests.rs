@@ -137,7 +137,8 @@ fn the_runner_file_stops_a_build_off_unix_with_one_clear_sentence() {
 const CHILD_ENV: &str = "XTASK_RUNNER_TEST_INTERRUPT_TOKEN";
 
 /// Starts this test binary again, running only `test` with `token`, which starts a program
-/// that starts a grandchild; sends `signal` once both run; returns how the copy exited.
+/// that starts a grandchild (and one more outside the runner); sends `signal` once all run;
+/// returns how the copy exited.
 fn interrupted_run(test: &str, token: &str, signal: Signal) -> (Option<i32>, String) {
     let mut copy = std::process::Command::new(std::env::current_exe().unwrap())
         .args(["--exact", test, "--nocapture", "--test-threads=1"])
@@ -148,7 +149,7 @@ fn interrupted_run(test: &str, token: &str, signal: Signal) -> (Option<i32>, Str
         .spawn()
         .unwrap();
     let pid = Pid::from_raw(i32::try_from(copy.id()).unwrap());
-    let started = within(Duration::from_secs(20), || matching(token).len() >= 2);
+    let started = within(Duration::from_secs(20), || matching(token).len() >= 3);
     let _ = kill(pid, signal);
     let ended = within(Duration::from_secs(10), || {
         copy.try_wait().unwrap().is_some()
@@ -175,6 +176,12 @@ fn interrupted_run(test: &str, token: &str, signal: Signal) -> (Option<i32>, Str
 /// [`run`] or (for SIGTERM, to cover both) with [`spawn_streaming`].
 fn be_the_interrupted_copy(token: &str) {
     install_interrupt_handler().unwrap();
+    // Started without the runner (as `cargo metadata` is), with a child of its own.
+    let mut other = std::process::Command::new("/bin/sh")
+        .args(["-c", "sleep 612; :", &format!("{token}-other")])
+        .spawn()
+        .unwrap();
+    thread::spawn(move || other.wait());
     let script = format!("sh -c 'sleep 604; :' {token}-grandchild & echo started; sleep 605; :");
     let args = ["-c".to_string(), script, token.to_string()];
     if token.ends_with("SIGTERM") {
@@ -212,7 +219,8 @@ fn an_interrupt_kills_everything_and_exits(test: &str, signal: Signal, code: i32
     assert_eq!(status, Some(code), "{stderr}");
     assert!(
         stderr.contains(&format!(
-            "interrupted by {signal}: killed 1 running program(s) with their process groups"
+            "interrupted by {signal}: killed 1 running program(s) with their process groups \
+             and 2 other process(es) it started"
         )),
         "{stderr}"
     );
