@@ -8,7 +8,7 @@
 //! groups that are safe to kill from the interrupt handler.
 
 use std::process::{Child, Command};
-use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -161,15 +161,16 @@ impl Drop for Group {
 }
 
 /// Installs the handler for SIGINT (Ctrl-C) and SIGTERM: it kills every running program with
-/// its process group, and any other child left, then exits with 130 or 143 (128 + the
-/// signal's number, as a shell reports it). Call once at the start of a command that runs
-/// programs; calling again does nothing.
+/// its process group, and every other process this one started (with their children), then
+/// exits with 130 or 143 (128 + the signal's number, as a shell reports it). Call once at the
+/// start of a command that runs programs; calling again does nothing.
 pub fn install_interrupt_handler() -> Result<()> {
     use signal_hook::consts::{SIGINT, SIGTERM};
     use signal_hook::iterator::Signals;
 
-    static INSTALLED: OnceLock<()> = OnceLock::new();
-    if INSTALLED.get().is_some() {
+    static INSTALLED: Mutex<bool> = Mutex::new(false);
+    let mut installed = INSTALLED.lock().unwrap_or_else(PoisonError::into_inner);
+    if *installed {
         return Ok(());
     }
     let mut signals =
@@ -182,7 +183,7 @@ pub fn install_interrupt_handler() -> Result<()> {
             }
         })
         .context("cannot start the interrupt handler's thread")?;
-    let _ = INSTALLED.set(());
+    *installed = true;
     Ok(())
 }
 
