@@ -40,6 +40,13 @@ async fn thread_server_answers_every_request_of_every_client() {
         CLIENTS as u64 * REQUESTS
     );
     assert_eq!(server.stats.spawn_errors.load(Ordering::Relaxed), 0);
+    // The clients have closed their connections; each thread sees the end and leaves.
+    let ended = timeout(LIMIT, async {
+        while server.stats.live.load(Ordering::Acquire) > 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    });
+    ended.await.expect("every connection thread ends");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
