@@ -199,7 +199,7 @@ fn report(kind: Server, asked: usize, run: &Run, args: &Args) {
         load.answered,
         load.requests_per_s(),
         hwm >> 20,
-        hwm.saturating_sub(before) / peak_live.max(1) >> 10,
+        (hwm.saturating_sub(before) / peak_live.max(1)) >> 10,
         before >> 20,
     );
 }
