@@ -40,12 +40,12 @@ fn main() -> Result<()> {
         let seen = kitchen(fix, work, tick);
         if args.tsv {
             println!(
-                "stoves/{}/worst_lateness\t{}\tns",
+                "{}/worst_lateness\t{}\tns",
                 fix.name(),
                 seen.worst.as_nanos()
             );
             println!(
-                "stoves/{}/ticks_during_work\t{}\tcount",
+                "{}/ticks_during_work\t{}\tcount",
                 fix.name(),
                 seen.ticks_during_work
             );
