@@ -47,6 +47,10 @@ struct Args {
     /// The slow backend's delay per request, in milliseconds.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(0..=1000))]
     backend_ms: u64,
+    /// Limit the server process's address space to this many MiB (0: no limit), to see
+    /// where a thread per connection stops: every thread reserves its stack in it.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=1 << 20))]
+    server_address_space_mib: u64,
     /// The most one run may take, in seconds; clients still running then are stopped.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
     seconds: u64,
@@ -102,6 +106,8 @@ fn show(limit: Option<u64>) -> String {
 struct Run {
     load: load::LoadReport,
     server: Vec<(String, u64)>,
+    /// How the server process ended, when it died before reporting.
+    died: Option<String>,
 }
 
 impl Run {
@@ -124,15 +130,34 @@ fn measure(kind: Server, connections: usize, args: &Args) -> Result<Run> {
             &args.backend_ms.to_string(),
         ])
         .args(["--seconds", &args.seconds.to_string()])
+        .args([
+            "--server-address-space-mib",
+            &args.server_address_space_mib.to_string(),
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .spawn()
         .context("starting the server process")?;
     let result = drive(&mut child, connections, args);
     // Whatever happened, the server process does not outlive this run.
     let _ = child.kill();
-    let _ = child.wait();
-    result
+    let status = child.wait()?;
+    let mut run = result?;
+    if run.server.is_empty() {
+        // It died before reporting: say how, with the first line it wrote to stderr.
+        let mut err = String::new();
+        if let Some(mut stderr) = child.stderr.take() {
+            let _ = std::io::Read::read_to_string(&mut stderr, &mut err);
+        }
+        run.died = Some(format!(
+            "{status}: {}",
+            err.lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("no message")
+        ));
+    }
+    Ok(run)
 }
 
 fn drive(child: &mut Child, connections: usize, args: &Args) -> Result<Run> {
@@ -149,13 +174,23 @@ fn drive(child: &mut Child, connections: usize, args: &Args) -> Result<Run> {
     drop(runtime); // closes every client connection
     // Closing the server's stdin tells it to stop and report.
     drop(child.stdin.take());
-    let stats = read_line(&mut out)?;
+    let Ok(stats) = read_line(&mut out) else {
+        return Ok(Run {
+            load,
+            server: Vec::new(),
+            died: None,
+        });
+    };
     let server = stats
         .split_whitespace()
         .filter_map(|kv| kv.split_once('='))
         .map(|(k, v)| Ok((k.to_owned(), v.parse()?)))
         .collect::<Result<_>>()?;
-    Ok(Run { load, server })
+    Ok(Run {
+        load,
+        server,
+        died: None,
+    })
 }
 // ANCHOR_END: measure
 
@@ -178,6 +213,19 @@ fn report(kind: Server, asked: usize, run: &Run, args: &Args) {
         run.server("spawn_errors"),
     );
     let expected = load.connected as u64 * args.requests;
+    if let Some(died) = &run.died {
+        // Nothing to report from the server itself: only what the clients saw.
+        if args.tsv {
+            println!("{name}/{asked}/server_died\t1\tcount");
+        } else {
+            println!(
+                "{name:>6} server, {} connections: {} of {expected} requests answered; \
+                 the server process died ({died})",
+                load.connected, load.answered
+            );
+        }
+        return;
+    }
     if args.tsv {
         let id = format!("{name}/{asked}");
         println!("{id}/requests_per_s\t{:.0}\t/s", load.requests_per_s());
@@ -210,6 +258,9 @@ fn serve(kind: Server, args: &Args) -> Result<()> {
     // The parent raised the open-file limit before starting us; we inherit it.
     let backend = Duration::from_millis(args.backend_ms);
     let before = system::memory()?;
+    if args.server_address_space_mib > 0 {
+        system::limit_address_space(args.server_address_space_mib << 20)?;
+    }
     watchdog(Duration::from_secs(args.seconds) * 2 + Duration::from_secs(5));
     let stats: Arc<ServerStats> = match kind {
         Server::Thread => {

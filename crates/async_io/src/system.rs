@@ -17,6 +17,14 @@ pub fn raise_open_files(wanted: u64) -> Result<u64> {
     Ok(target)
 }
 
+/// Limits this process's address space (`RLIMIT_AS`) to `bytes`: reserving more memory (a
+/// thread's stack, a big allocation) fails from then on.
+pub fn limit_address_space(bytes: u64) -> Result<()> {
+    let (_, hard) = getrlimit(Resource::RLIMIT_AS).context("reading RLIMIT_AS")?;
+    setrlimit(Resource::RLIMIT_AS, bytes.min(hard), hard).context("setting RLIMIT_AS")?;
+    Ok(())
+}
+
 /// The soft limit on processes and threads of this user (`RLIMIT_NPROC`).
 pub fn thread_limit() -> Option<u64> {
     getrlimit(Resource::RLIMIT_NPROC).ok().map(|(soft, _)| soft)
