@@ -8,6 +8,11 @@
 //! - [`system`]: open-file limits and resident memory;
 //! - [`shared`]: which mutex to hold across an `.await`.
 
+#[cfg(not(unix))]
+compile_error!(
+    "this chapter's code needs a Unix system (Linux, or macOS where the book says so); on Windows, use WSL"
+);
+
 pub mod admission;
 pub mod hand_future;
 pub mod load;

@@ -11,6 +11,11 @@
 //! - [`jobs`]: jobs spread over named OS threads (parallelism), and the CPU-bound work
 //!   (counting primes by trial division) the examples and benches give them.
 
+#[cfg(not(unix))]
+compile_error!(
+    "this chapter's code needs a Unix system (Linux, or macOS where the book says so); on Windows, use WSL"
+);
+
 pub mod interleave;
 pub mod jobs;
 pub mod kitchen;

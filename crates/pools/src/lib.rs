@@ -17,6 +17,11 @@
 //! pool ([`count_primes`], [`count_primes_rayon`], [`handmade::count_primes`],
 //! [`process::count_primes`]).
 
+#[cfg(not(unix))]
+compile_error!(
+    "this chapter's code needs a Unix system (Linux, or macOS where the book says so); on Windows, use WSL"
+);
+
 use std::ops::Range;
 
 use rayon::prelude::*;

@@ -21,6 +21,11 @@
 //!
 //! Unix only: exit signals come from [`std::os::unix::process::ExitStatusExt`].
 
+#[cfg(not(unix))]
+compile_error!(
+    "this chapter's code needs a Unix system (Linux, or macOS where the book says so); on Windows, use WSL"
+);
+
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Child, Command, ExitStatus, Stdio};

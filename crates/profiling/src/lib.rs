@@ -7,6 +7,11 @@
 //! time into a flamegraph ([`hotspot`], with the `pprof` sampling profiler), and runs the
 //! lesson's Python next to the Rust ([`python`]).
 
+#[cfg(not(unix))]
+compile_error!(
+    "this chapter's code needs a Unix system (Linux, or macOS where the book says so); on Windows, use WSL"
+);
+
 pub mod builders;
 pub mod hotspot;
 pub mod memory;

@@ -14,6 +14,11 @@
 //!   each other through a host file. [`cluster`] starts such processes on this machine
 //!   (loopback only), gives them a deadline, and kills and reaps them when it passes.
 
+#[cfg(not(unix))]
+compile_error!(
+    "this chapter's code needs a Unix system (Linux, or macOS where the book says so); on Windows, use WSL"
+);
+
 use std::ops::Range;
 
 use rayon::prelude::*;

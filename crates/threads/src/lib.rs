@@ -6,6 +6,11 @@
 //! `RUSTFLAGS="--cfg loom"`: `tests/loom.rs` then model-checks this very code, in every
 //! interleaving its threads can take.
 
+#[cfg(not(unix))]
+compile_error!(
+    "this chapter's code needs a Unix system (Linux, or macOS where the book says so); on Windows, use WSL"
+);
+
 use std::sync::PoisonError;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::thread::JoinHandle;

@@ -37,7 +37,7 @@ pub fn check(ws: &Workspace, chapters: &[Chapter]) -> Vec<String> {
         };
         for (line, found) in hand_typed(&text) {
             problems.push(format!(
-                "{}: `{found}` is typed by hand: bind it to a measurement with `{{{{#measured CHAPTER median|ratio ID}}}}`, or mark it `{{{{#quoted VALUE | SOURCE}}}}` or `{{{{#setting VALUE}}}}`",
+                "{}: `{found}` is typed by hand: write `{{{{#measured CHAPTER median|ratio ID}}}}`, `{{{{#quoted VALUE | SOURCE}}}}` or `{{{{#setting VALUE}}}}`",
                 chapter.at(line)
             ));
         }
