@@ -26,25 +26,26 @@
 //! Dropping the pool (or [`ProcessPool::shutdown`]) closes every worker's stdin, gives them a
 //! moment to exit, kills the others, and reaps them all: no process stays behind.
 
+mod outcome;
 pub mod protocol;
+mod run;
+mod settings;
 mod worker;
 
 use std::collections::VecDeque;
-use std::ffi::OsString;
-use std::fmt;
 use std::io;
 use std::ops::Range;
-use std::path::PathBuf;
-use std::process::{Command, ExitStatus};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::process::ExitStatus;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
+pub use outcome::{Restart, TaskError};
 use protocol::{HELLO, Kind};
 pub use protocol::{WORKER_ARG, crash, is_worker, prime_task, serve};
+use run::{Loss, Run};
+pub use settings::{Cancel, Limits, WorkerSpec};
 use worker::Worker;
 pub use worker::describe;
 
@@ -55,183 +56,6 @@ const EXIT_GRACE: Duration = Duration::from_secs(1);
 /// its workers are alive (a worker whose pipes are held by a process it started could die
 /// without its pipes closing).
 const TICK: Duration = Duration::from_millis(10);
-
-/// The program a pool starts as its workers, with its arguments.
-#[derive(Debug, Clone)]
-pub struct WorkerSpec {
-    program: PathBuf,
-    args: Vec<OsString>,
-}
-
-impl WorkerSpec {
-    /// This same executable, with [`WORKER_ARG`].
-    pub fn this_program() -> io::Result<WorkerSpec> {
-        Ok(WorkerSpec {
-            program: std::env::current_exe()?,
-            args: vec![WORKER_ARG.into()],
-        })
-    }
-
-    /// Another program that speaks the protocol, started with no arguments.
-    pub fn program(program: impl Into<PathBuf>) -> WorkerSpec {
-        WorkerSpec {
-            program: program.into(),
-            args: Vec::new(),
-        }
-    }
-
-    /// Adds an argument for the workers (after [`WORKER_ARG`] for [`this_program`](Self::this_program)).
-    pub fn arg(mut self, arg: impl Into<OsString>) -> WorkerSpec {
-        self.args.push(arg.into());
-        self
-    }
-
-    fn command(&self) -> Command {
-        let mut command = Command::new(&self.program);
-        command.args(&self.args);
-        command
-    }
-}
-
-/// How long the pool waits for its workers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// For a new worker to say it is ready.
-    pub start: Duration,
-    /// For a worker to answer the oldest task it holds, counted from the moment that task
-    /// became its oldest; then the worker is killed and the task fails. A worker that stops
-    /// reading its tasks stops answering too, so this limits every write as well.
-    pub task: Duration,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            start: Duration::from_secs(10),
-            task: Duration::from_secs(60),
-        }
-    }
-}
-
-/// Why one task has no value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TaskError {
-    /// The worker's function refused the input.
-    Failed(String),
-    /// A worker died while on this input, and so did the fresh worker that tried it again.
-    WorkerDied {
-        /// The second worker's process id.
-        pid: u32,
-        /// How it ended: `killed by signal 6 (SIGABRT)`, `exited with code 101`, ...
-        how: String,
-    },
-    /// The worker took longer than [`Limits::task`]: it was killed.
-    TimedOut {
-        /// The worker's process id.
-        pid: u32,
-    },
-    /// The worker sent something that is not an answer: it was killed.
-    BadAnswer {
-        /// The worker's process id.
-        pid: u32,
-        /// What was wrong.
-        what: String,
-    },
-    /// The `map` was cancelled before this task had an answer.
-    Cancelled,
-    /// The pool broke (a new worker did not start) before this task had an answer.
-    PoolBroken(String),
-}
-
-impl fmt::Display for TaskError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            TaskError::Failed(message) => write!(f, "refused: {message}"),
-            TaskError::WorkerDied { pid, how } => {
-                write!(f, "worker {pid} died on it too ({how}): a poison input")
-            }
-            TaskError::TimedOut { pid } => write!(f, "worker {pid} ran out of time on it"),
-            TaskError::BadAnswer { pid, what } => {
-                write!(f, "worker {pid} broke the protocol: {what}")
-            }
-            TaskError::Cancelled => f.write_str("cancelled"),
-            TaskError::PoolBroken(reason) => write!(f, "the pool broke: {reason}"),
-        }
-    }
-}
-
-impl std::error::Error for TaskError {}
-
-/// A worker the pool replaced.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Restart {
-    /// The index (in its `map` call) of the input the old worker was working on, if any.
-    pub input: Option<usize>,
-    /// Whether that input went to the new worker to be tried again.
-    pub retried: bool,
-    /// The old worker's process id.
-    pub old_pid: u32,
-    /// How the old worker ended.
-    pub how: String,
-    /// The new worker's process id.
-    pub new_pid: u32,
-}
-
-// ANCHOR: cancel
-/// Stops a running [`ProcessPool::map_cancellable`] from another thread: Python's
-/// `future.cancel()` for every task at once. Clones share one flag.
-#[derive(Debug, Clone, Default)]
-pub struct Cancel(Arc<AtomicBool>);
-
-impl Cancel {
-    /// A flag not raised yet.
-    pub fn new() -> Cancel {
-        Cancel::default()
-    }
-
-    /// Raises the flag: the `map` ends within about 10 ms.
-    pub fn cancel(&self) {
-        self.0.store(true, Ordering::Relaxed);
-    }
-
-    /// Whether the flag is raised.
-    pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::Relaxed)
-    }
-}
-// ANCHOR_END: cancel
-
-/// How a worker was lost, for the task it was working on.
-enum Loss {
-    /// Its pipe closed or it exited: the task may be retried once.
-    Died,
-    TimedOut,
-    BadAnswer(String),
-    /// The `map` was cancelled: every task it held is cancelled.
-    Cancelled,
-}
-
-/// One `map` call as it runs.
-struct Run<'a> {
-    inputs: &'a [&'a str],
-    pending: VecDeque<usize>,
-    results: Vec<Option<Result<String, TaskError>>>,
-    left: usize,
-    /// Which tasks a worker has already died on once.
-    died_on: Vec<bool>,
-    /// How many more times a worker may die while idle (a worker program that dies at once,
-    /// every time, must not make the pool restart it forever).
-    spare_restarts: usize,
-}
-
-impl Run<'_> {
-    fn finish(&mut self, task: usize, outcome: Result<String, TaskError>) {
-        if self.results[task].is_none() {
-            self.results[task] = Some(outcome);
-            self.left -= 1;
-        }
-    }
-}
 
 // ANCHOR: pool
 /// A fixed number of worker processes, each holding a few tasks at a time.
@@ -672,19 +496,6 @@ impl ProcessPool {
 impl Drop for ProcessPool {
     fn drop(&mut self) {
         let _ = self.close();
-    }
-}
-
-impl<'a> Run<'a> {
-    fn new(inputs: &'a [&'a str], spare_restarts: usize) -> Run<'a> {
-        Run {
-            inputs,
-            pending: (0..inputs.len()).collect(),
-            results: vec![None; inputs.len()],
-            left: inputs.len(),
-            died_on: vec![false; inputs.len()],
-            spare_restarts,
-        }
     }
 }
 
