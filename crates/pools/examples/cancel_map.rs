@@ -25,7 +25,7 @@ struct Args {
     #[arg(long, default_value_t = 1_000_003)]
     stuck: u64,
     /// The map's time budget in milliseconds
-    #[arg(long, default_value_t = 1_000)]
+    #[arg(long, default_value_t = 2_000)]
     budget_ms: u64,
     /// Run as a pool worker (the pool starts this program with it)
     #[arg(long = "pools-worker", hide = true)]

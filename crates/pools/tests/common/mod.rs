@@ -195,6 +195,27 @@ pub fn proc_state(pid: u32) -> Option<String> {
     rest.split_whitespace().next().map(str::to_owned)
 }
 
+/// Reaps `pid`, an orphan re-parented to this process (see [`run`]), waiting at most 5 s in
+/// 1 ms steps; returns how it ended.
+pub fn reap_orphan(pid: u32) -> Result<String> {
+    use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
+    let pid = nix::unistd::Pid::from_raw(i32::try_from(pid)?);
+    for _ in 0..5_000 {
+        match waitpid(pid, Some(WaitPidFlag::WNOHANG))? {
+            WaitStatus::StillAlive => thread::sleep(Duration::from_millis(1)),
+            WaitStatus::Signaled(_, signal, _) => {
+                return Ok(format!(
+                    "killed by signal {} ({})",
+                    signal as i32,
+                    signal.as_str()
+                ));
+            }
+            other => return Ok(format!("{other:?}")),
+        }
+    }
+    bail!("process {pid} is still alive")
+}
+
 /// Waits (at most 5 s, in 1 ms steps) until `pid` is dead: gone or a zombie.
 pub fn ensure_dies(pid: u32) -> Result<()> {
     for _ in 0..5_000 {
@@ -239,6 +260,9 @@ pub fn run(tests: &[Test]) -> ExitCode {
             }
         };
     }
+    // Processes orphaned by a worker's death come to us, not to init: a test can reap them
+    // and see how they ended, and none is left for whoever started the tests.
+    let _ = nix::sys::prctl::set_child_subreaper(true);
     // cargo's own flags (`--quiet`, ...) are ignored.
     let filters: Vec<String> = std::env::args()
         .skip(1)
