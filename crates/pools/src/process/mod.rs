@@ -206,19 +206,7 @@ impl ProcessPool {
             // however long the pool took to look.
             for (index, &readable) in readable.iter().enumerate() {
                 if readable {
-                    let open = self.workers[index].read();
-                    self.on_frames(index, run)?;
-                    if !open && !self.workers[index].ready {
-                        let worker = &mut self.workers[index];
-                        let said = worker.received_text();
-                        let how = describe(worker.end().map_err(|e| e.to_string())?);
-                        return Err(
-                            self.not_a_worker(format!("{how} before it was ready; it said {said}"))
-                        );
-                    }
-                    if !open {
-                        self.lose(index, Loss::Died, run)?;
-                    }
+                    self.take_in(index, run)?;
                 }
             }
             // Whether the workers are alive is checked once a tick, not on every event.
@@ -226,7 +214,7 @@ impl ProcessPool {
             if check_alive {
                 alive_checked = Instant::now();
             }
-            self.on_deadlines(&readable, check_alive, run)?;
+            self.on_deadlines(check_alive, run)?;
             if cancel.is_cancelled() {
                 self.cancel(run)?;
             }
@@ -244,37 +232,56 @@ impl ProcessPool {
     }
     // ANCHOR_END: drive
 
-    /// Times out the workers past a deadline, unless the last `poll` found something to read
-    /// from them; replaces those that died though their pipes are still open.
-    fn on_deadlines(
-        &mut self,
-        readable: &[bool],
-        check_alive: bool,
-        run: &mut Run<'_>,
-    ) -> Result<(), String> {
+    /// Reads what worker `index` has sent and acts on it; replaces the worker if its pipe
+    /// closed. `Ok(false)` if the worker was replaced (by this or by a bad frame).
+    fn take_in(&mut self, index: usize, run: &mut Run<'_>) -> Result<bool, String> {
+        let pid = self.workers[index].pid;
+        let open = self.workers[index].read();
+        self.on_frames(index, run)?;
+        let worker = &mut self.workers[index];
+        if worker.pid != pid {
+            return Ok(false);
+        }
+        if !open && !worker.ready {
+            let said = worker.received_text();
+            let how = describe(worker.end().map_err(|e| e.to_string())?);
+            return Err(self.not_a_worker(format!("{how} before it was ready; it said {said}")));
+        }
+        if !open {
+            self.lose(index, Loss::Died, run)?;
+        }
+        Ok(open)
+    }
+
+    /// Acts on the deadlines that have passed, each only after reading what its worker has
+    /// sent (the pool may have been busy elsewhere, reaping a worker say, while an answer
+    /// came); once a tick, replaces the workers that died though their pipes are still open.
+    fn on_deadlines(&mut self, check_alive: bool, run: &mut Run<'_>) -> Result<(), String> {
         let now = Instant::now();
-        for (index, &readable) in readable.iter().enumerate() {
+        for index in 0..self.workers.len() {
             let worker = &self.workers[index];
-            if readable {
-                continue;
-            }
-            if !worker.ready && worker.start_deadline <= now {
-                let how = describe(self.workers[index].end().map_err(|e| e.to_string())?);
-                let limit = self.limits.start;
-                return Err(self.not_a_worker(format!("was not ready within {limit:?} ({how})")));
-            } else if worker.deadline.is_some_and(|at| at <= now) {
-                // Late only if nothing has arrived: read what is there first (the pool may
-                // have been busy elsewhere, reaping a worker, say, while the answer came).
-                let open = self.workers[index].read();
-                self.on_frames(index, run)?;
-                let worker = &self.workers[index];
-                if !open {
-                    self.lose(index, Loss::Died, run)?;
-                } else if worker.deadline.is_some_and(|at| at <= now) {
+            let starting_late = !worker.ready && worker.start_deadline <= now;
+            let task_late = worker.deadline.is_some_and(|at| at <= now);
+            if starting_late || task_late {
+                if !self.take_in(index, run)? {
+                    continue; // replaced: a fresh worker with fresh deadlines
+                }
+                let worker = &mut self.workers[index];
+                if !worker.ready && worker.start_deadline <= now {
+                    let how = describe(worker.end().map_err(|e| e.to_string())?);
+                    let limit = self.limits.start;
+                    let what = format!("was not ready within {limit:?} ({how})");
+                    return Err(self.not_a_worker(what));
+                }
+                if worker.deadline.is_some_and(|at| at <= now) {
                     self.lose(index, Loss::TimedOut, run)?;
                 }
-            } else if check_alive && worker.has_exited() {
+            } else if check_alive && worker.has_exited() && self.take_in(index, run)? {
                 // Dead, though its pipe is still open: something it started holds it.
+                if !self.workers[index].ready {
+                    let how = describe(self.workers[index].end().map_err(|e| e.to_string())?);
+                    return Err(self.not_a_worker(format!("{how} before it was ready")));
+                }
                 self.lose(index, Loss::Died, run)?;
             }
         }
