@@ -199,7 +199,28 @@ fn cancelling_mid_map_ends_what_runs_and_drops_what_waits() -> Result<()> {
     Ok(())
 }
 
+/// A worker that keeps sending, a byte at a time, but never a whole answer: its task still
+/// has a deadline.
+fn a_worker_sending_a_byte_at_a_time_still_meets_its_deadline() -> Result<()> {
+    let limits = Limits {
+        task: Duration::from_millis(300),
+        ..Limits::default()
+    };
+    let mut pool = ProcessPool::with_limits(spec("trickle")?, 1, limits)?;
+    let results = pool.map(&["sq 3"])?;
+    ensure!(
+        matches!(results[0], Err(TaskError::TimedOut { .. })),
+        "{results:.80?}"
+    );
+    drop(pool);
+    ensure_no_children()
+}
+
 const TESTS: &[common::Test] = &[
+    (
+        "a_worker_sending_a_byte_at_a_time_still_meets_its_deadline",
+        a_worker_sending_a_byte_at_a_time_still_meets_its_deadline,
+    ),
     (
         "cancelling_mid_map_ends_what_runs_and_drops_what_waits",
         cancelling_mid_map_ends_what_runs_and_drops_what_waits,

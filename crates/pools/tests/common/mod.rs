@@ -135,6 +135,27 @@ fn worker(role: &str, extra: Option<&str>) -> Result<()> {
             // Until the pool closes our stdin (or kills us).
             while io::Read::read(&mut stdin, &mut some)? > 0 {}
         }
+        // Says hello, then answers its first task one byte every 10 ms, for at most a minute.
+        "trickle" => {
+            let mut out = vec![b'R'];
+            out.extend_from_slice(&0u64.to_le_bytes());
+            out.extend_from_slice(&14u32.to_le_bytes());
+            out.extend_from_slice(b"pools-worker 1");
+            let mut stdout = io::stdout().lock();
+            stdout.write_all(&out)?;
+            stdout.flush()?;
+            let mut some = [0; 64];
+            let _ = io::Read::read(&mut io::stdin().lock(), &mut some)?;
+            let mut answer = vec![b'O'];
+            answer.extend_from_slice(&1u64.to_le_bytes());
+            answer.extend_from_slice(&(1u32 << 20).to_le_bytes());
+            answer.resize(answer.len() + 6_000, b'x');
+            for byte in answer {
+                stdout.write_all(&[byte])?;
+                stdout.flush()?;
+                thread::sleep(Duration::from_millis(10));
+            }
+        }
         // The first worker serves; every later one fails to start (a marker file tells).
         "first-only" => {
             let marker = Path::new(extra.context("first-only needs a marker path")?);
