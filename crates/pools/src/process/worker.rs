@@ -60,7 +60,7 @@ impl Worker {
         let (Some(requests), Some(answers)) = (child.stdin.take(), child.stdout.take()) else {
             unreachable!("both pipes were asked for");
         };
-        let worker = Worker {
+        let mut worker = Worker {
             child,
             pid,
             requests: Some(requests),
@@ -74,14 +74,17 @@ impl Worker {
             deadline: None,
             retry: None,
         };
-        for fd in [
+        let fds = [
             worker.requests.as_ref().map(AsFd::as_fd),
             Some(worker.answers.as_fd()),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            fcntl(fd, FcntlArg::F_SETFL(OFlag::O_NONBLOCK))?;
+        ];
+        let nonblocking = fds
+            .into_iter()
+            .flatten()
+            .try_for_each(|fd| fcntl(fd, FcntlArg::F_SETFL(OFlag::O_NONBLOCK)).map(drop));
+        if let Err(errno) = nonblocking {
+            let _ = worker.end(); // not left running unseen
+            return Err(errno.into());
         }
         Ok(worker)
     }
