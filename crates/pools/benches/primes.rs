@@ -1,7 +1,8 @@
 //! Counting the primes in 1,000,000..1,200,000 (14,440 of them) every way the chapter shows:
-//! sequentially, with rayon, with the hand-made pool and with the process pool; then the
-//! effect of the chunk size (numbers per task) on rayon, the hand-made pool and the process
-//! pool.
+//! sequentially, with rayon, with the hand-made pool and with the process pool (started
+//! beforehand, outside the timed region); the process pool once more with its start and
+//! shutdown inside the timed region, the twin of a Python script's whole run; then the effect
+//! of the chunk size (numbers per task) on rayon, the hand-made pool and the process pool.
 //!
 //! The process pool's workers are this bench binary itself: `main` checks for the worker
 //! argument before criterion sees any argument. That is the robust choice: cargo has just
@@ -57,6 +58,17 @@ fn ways(c: &mut Criterion) {
         b.iter(|| {
             let count = process::count_primes(&mut processes, BENCH_RANGE, CHUNK)
                 .expect("the workers answer");
+            assert_eq!(count, PRIMES_IN_BENCH_RANGE);
+        });
+    });
+    // Start `threads` workers, wait until all are ready, map, shut down and reap them all.
+    group.bench_function("process_pool_whole_run", |b| {
+        b.iter(|| {
+            let spec = WorkerSpec::this_program().expect("current exe");
+            let mut pool = ProcessPool::new(spec, threads).expect("process pool");
+            let count =
+                process::count_primes(&mut pool, BENCH_RANGE, CHUNK).expect("the workers answer");
+            pool.shutdown().expect("the workers end");
             assert_eq!(count, PRIMES_IN_BENCH_RANGE);
         });
     });

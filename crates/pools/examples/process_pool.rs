@@ -1,5 +1,7 @@
-//! A process pool whose worker crashes on a poison input: the pool reports that input, starts
-//! a new worker in its place, and every other input still gets its answer, in input order.
+//! A process pool whose workers crash on some inputs: a *flaky* input crashes only the first
+//! worker that tries it, and succeeds on the fresh worker that tries it again; a *poison*
+//! input crashes that one too and is reported. Every other input still gets its answer, in
+//! input order.
 
 use anyhow::{Result, ensure};
 use clap::Parser;
@@ -18,9 +20,15 @@ struct Args {
     /// How many numbers to test
     #[arg(long, default_value_t = 10)]
     count: u64,
-    /// Numbers that crash the worker that gets them (comma-separated)
+    /// Numbers that crash every worker that gets them (comma-separated)
     #[arg(long, value_delimiter = ',', default_value = "1000003")]
     poison: Vec<u64>,
+    /// Numbers that crash the first worker that gets them only (comma-separated)
+    #[arg(long, value_delimiter = ',', default_value = "1000006")]
+    flaky: Vec<u64>,
+    /// Where the workers note which flaky numbers have crashed once (set by the pool)
+    #[arg(long, hide = true)]
+    flaky_dir: Option<std::path::PathBuf>,
     /// Run as a pool worker (the pool starts this program with it)
     #[arg(long = "pools-worker", hide = true)]
     pools_worker: bool,
@@ -28,13 +36,21 @@ struct Args {
 
 // ANCHOR: worker
 /// The worker's job: one number in, `prime` or `not prime` out, with the worker's pid.
-/// A poison number crashes the whole process, as a bug in native code would.
-fn check(line: &str, poison: &[u64]) -> Result<String, String> {
+/// A poison number crashes the whole process, as a bug in native code would; a flaky one
+/// does so only the first time (a file in `flaky_dir` remembers).
+fn check(line: &str, args: &Args) -> Result<String, String> {
     let n: u64 = line
         .parse()
         .map_err(|_| format!("not a number: {line:?}"))?;
-    if poison.contains(&n) {
+    if args.poison.contains(&n) {
         process::crash();
+    }
+    if let (true, Some(dir)) = (args.flaky.contains(&n), &args.flaky_dir) {
+        let marker = dir.join(n.to_string());
+        if !marker.exists() {
+            std::fs::write(&marker, b"crashed once").map_err(|e| e.to_string())?;
+            process::crash();
+        }
     }
     let verdict = if is_prime(n) { "prime" } else { "not prime" };
     Ok(format!("{verdict} (worker {})", std::process::id()))
@@ -46,7 +62,7 @@ fn main() -> Result<()> {
     // ANCHOR: role
     if args.pools_worker {
         // Started by the pool: answer tasks until the pool closes our stdin.
-        process::serve(|line| check(line, &args.poison))?;
+        process::serve(|line| check(line, &args))?;
         return Ok(());
     }
     // ANCHOR_END: role
@@ -54,11 +70,21 @@ fn main() -> Result<()> {
     ensure!(args.count > 0, "--count must be at least 1");
 
     // ANCHOR: parent
-    // The workers are this program again, told the poison numbers.
-    let poison: Vec<String> = args.poison.iter().map(u64::to_string).collect();
+    // The workers are this program again, told the poison and flaky numbers.
+    let list = |numbers: &[u64]| {
+        numbers
+            .iter()
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let flaky_dir = std::env::temp_dir().join(format!("pools-flaky-{}", std::process::id()));
+    std::fs::create_dir_all(&flaky_dir)?;
     let spec = WorkerSpec::this_program()?
-        .arg("--poison")
-        .arg(poison.join(","));
+        .arg(format!("--poison={}", list(&args.poison)))
+        .arg(format!("--flaky={}", list(&args.flaky)))
+        .arg("--flaky-dir")
+        .arg(&flaky_dir);
     let mut pool = ProcessPool::new(spec, args.workers)?;
     println!(
         "pool: {} worker processes, pids {:?}",
@@ -82,12 +108,20 @@ fn main() -> Result<()> {
             }
         }
     }
-    for restart in pool.take_restarts() {
+    // In input order, a retry before its outcome (two workers crash independently).
+    let mut restarts = pool.take_restarts();
+    restarts.sort_by_key(|r| (r.input, !r.retried));
+    for restart in restarts {
         let on = restart
             .input
             .map_or("between tasks".into(), |i| inputs[i].clone());
+        let then = if restart.retried {
+            ", which tries it again"
+        } else {
+            ""
+        };
         println!(
-            "pool: worker {} ({}) on {on} was replaced by worker {}",
+            "pool: worker {} ({}) on {on} was replaced by worker {}{then}",
             restart.old_pid, restart.how, restart.new_pid
         );
     }
@@ -102,5 +136,6 @@ fn main() -> Result<()> {
         println!("shutdown: worker {pid} {}", describe(status));
     }
     // ANCHOR_END: shutdown
+    std::fs::remove_dir_all(&flaky_dir)?;
     Ok(())
 }

@@ -1,11 +1,21 @@
 """The lesson's prime count in Python: sequential, ProcessPoolExecutor.map and Pool.map.
 
-Prints one line per way: `<name> <count> <seconds>`. The Rust example `versus_python` runs
-this file and compares; run it alone with `python3 primes.py --help`.
+Prints one line per measurement: `<name> <count> <seconds>`.
+
+- `sequential`: one run of the plain loop.
+- `executor_whole_run`, `pool_whole_run`: one run of start the pool + map + shut it down,
+  what a script pays each time it runs.
+- `executor_map`, `pool_map`: map alone, on a pool already started (and warmed up), the
+  median of `--repeat` runs: what a long-running program pays per call.
+
+Every pool gets the same `--chunksize` (numbers per task), so that a Rust pool given the same
+chunk size does the same number of round trips. The Rust example `versus_python` and
+`cargo xtask bench pools` run this file; run it alone with `python3 primes.py --help`.
 """
 
 import argparse
 import math
+import statistics
 import time
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import Pool
@@ -27,10 +37,14 @@ def is_prime(n):
 # ANCHOR_END: is_prime
 
 
-def timed(name, count_fn):
+def seconds_of(count_fn):
     start = time.perf_counter()
     count = count_fn()
-    print(f"{name} {count} {time.perf_counter() - start:.4f}", flush=True)
+    return count, time.perf_counter() - start
+
+
+def report(name, count, seconds):
+    print(f"{name} {count} {seconds:.6f}", flush=True)
 
 
 def main():
@@ -38,34 +52,47 @@ def main():
     parser.add_argument("--start", type=int, default=1_000_000)
     parser.add_argument("--end", type=int, default=1_200_000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument(
-        "--chunksize",
-        type=int,
-        default=0,
-        help="numbers per task for both pools (0: what Pool.map picks, len / (4 * workers))",
-    )
+    parser.add_argument("--chunksize", type=int, default=10_000, help="numbers per task")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of map on a started pool")
     args = parser.parse_args()
-    if args.start >= args.end or args.workers < 1 or args.chunksize < 0:
-        parser.error("need --start < --end, --workers >= 1, --chunksize >= 0")
+    if args.start >= args.end or min(args.workers, args.chunksize, args.repeat) < 1:
+        parser.error("need --start < --end and --workers, --chunksize, --repeat >= 1")
     data = range(args.start, args.end)
-    # Pool.map's own choice; ProcessPoolExecutor.map's default is 1 (one number per message),
-    # far slower here, so both get the same chunks.
-    chunksize = args.chunksize or max(1, math.ceil(len(data) / (4 * args.workers)))
+    chunksize = args.chunksize
 
-    timed("sequential", lambda: sum(map(is_prime, data)))
-    # The pools' start-up is timed too: a script pays it every run.
+    report("sequential", *seconds_of(lambda: sum(map(is_prime, data))))
+
     # ANCHOR: pools
-    def executor_map():
+    def executor_whole_run():
         with ProcessPoolExecutor(max_workers=args.workers) as executor:
             return sum(executor.map(is_prime, data, chunksize=chunksize))
 
-    def pool_map():
+    def pool_whole_run():
         with Pool(args.workers) as pool:
             return sum(pool.map(is_prime, data, chunksize=chunksize))
     # ANCHOR_END: pools
 
-    timed("ProcessPoolExecutor.map", executor_map)
-    timed("Pool.map", pool_map)
+    report("executor_whole_run", *seconds_of(executor_whole_run))
+    report("pool_whole_run", *seconds_of(pool_whole_run))
+
+    # ANCHOR: running
+    # The same maps on pools already running: start-up is out of the timed region. A first
+    # map, untimed, makes sure every worker process is up.
+    with ProcessPoolExecutor(max_workers=args.workers) as executor:
+        sum(executor.map(is_prime, data, chunksize=chunksize))
+        runs = [
+            seconds_of(lambda: sum(executor.map(is_prime, data, chunksize=chunksize)))
+            for _ in range(args.repeat)
+        ]
+    report("executor_map", runs[0][0], statistics.median(s for _, s in runs))
+    with Pool(args.workers) as pool:
+        sum(pool.map(is_prime, data, chunksize=chunksize))
+        runs = [
+            seconds_of(lambda: sum(pool.map(is_prime, data, chunksize=chunksize)))
+            for _ in range(args.repeat)
+        ]
+    report("pool_map", runs[0][0], statistics.median(s for _, s in runs))
+    # ANCHOR_END: running
 
 
 if __name__ == "__main__":

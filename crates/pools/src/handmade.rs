@@ -9,7 +9,9 @@
 //!   [`JobError::Panicked`] and the worker thread lives on.
 //! - Dropping the pool closes the queue: the workers finish the jobs already queued, see the
 //!   closed channel, and end; the drop joins them. That is leaving a
-//!   `with ThreadPoolExecutor() as executor:` block.
+//!   `with ThreadPoolExecutor() as executor:` block. [`ThreadPool::shutdown_now`] drops the
+//!   queued jobs unrun instead (`shutdown(cancel_futures=True)`): their handles say
+//!   [`JobError::Cancelled`].
 //!
 //! Jobs must be `'static`: a worker may outlive any stack frame of the caller. (rayon's
 //! `scope` lifts that limit; see the chapter.)
@@ -19,6 +21,7 @@ use std::fmt;
 use std::io;
 use std::ops::Range;
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::{self, JoinHandle};
@@ -32,10 +35,9 @@ type Job = Box<dyn FnOnce() + Send + 'static>;
 pub enum JobError {
     /// The job panicked; this is its panic message.
     Panicked(String),
-    /// The job never ran: the pool was shut down before a worker took it.
+    /// The job never ran: [`ThreadPool::shutdown_now`] dropped it from the queue (or every
+    /// worker was gone).
     Cancelled,
-    /// [`JobHandle::wait_timeout`] gave up; the job may still finish later.
-    TimedOut,
 }
 
 impl fmt::Display for JobError {
@@ -43,7 +45,6 @@ impl fmt::Display for JobError {
         match self {
             JobError::Panicked(message) => write!(f, "the job panicked: {message}"),
             JobError::Cancelled => f.write_str("the job was cancelled: the pool shut down"),
-            JobError::TimedOut => f.write_str("the job did not finish in time"),
         }
     }
 }
@@ -65,7 +66,7 @@ impl<T> JobHandle<T> {
     /// Waits for the job to end: its value, or its panic as an error (`future.result()`).
     ///
     /// The wait ends in any case: the job's worker sends the outcome, or the job is dropped
-    /// unrun when the pool shuts down, which closes the channel ([`JobError::Cancelled`]).
+    /// unrun by [`ThreadPool::shutdown_now`], which closes the channel ([`JobError::Cancelled`]).
     pub fn wait(self) -> Result<T, JobError> {
         match self.result.recv() {
             Ok(outcome) => outcome.map_err(|payload| JobError::Panicked(panic_message(&*payload))),
@@ -73,13 +74,25 @@ impl<T> JobHandle<T> {
         }
     }
 
-    /// Like [`wait`](Self::wait), but gives up after `limit` with [`JobError::TimedOut`]
-    /// (`future.result(timeout=...)`). The handle stays usable: wait again later.
-    pub fn wait_timeout(&self, limit: Duration) -> Result<T, JobError> {
+    /// Like [`wait`](Self::wait), but gives up after `limit` (`future.result(timeout=...)`):
+    /// then the job may still finish, and `Err` gives the handle back to wait again.
+    ///
+    /// The handle is used up once it has given the outcome, so it cannot be asked twice:
+    ///
+    /// ```compile_fail
+    /// # use std::time::Duration;
+    /// let pool = pools::handmade::ThreadPool::new(1, 1).unwrap();
+    /// let handle = pool.submit(|| 42);
+    /// let first = handle.wait_timeout(Duration::from_secs(10));
+    /// let second = handle.wait_timeout(Duration::from_secs(10)); // error: `handle` was moved
+    /// ```
+    pub fn wait_timeout(self, limit: Duration) -> Result<Result<T, JobError>, JobHandle<T>> {
         match self.result.recv_timeout(limit) {
-            Ok(outcome) => outcome.map_err(|payload| JobError::Panicked(panic_message(&*payload))),
-            Err(RecvTimeoutError::Timeout) => Err(JobError::TimedOut),
-            Err(RecvTimeoutError::Disconnected) => Err(JobError::Cancelled),
+            Ok(outcome) => {
+                Ok(outcome.map_err(|payload| JobError::Panicked(panic_message(&*payload))))
+            }
+            Err(RecvTimeoutError::Timeout) => Err(self),
+            Err(RecvTimeoutError::Disconnected) => Ok(Err(JobError::Cancelled)),
         }
     }
 }
@@ -102,6 +115,10 @@ pub fn panic_message(payload: &(dyn Any + Send)) -> String {
 pub struct ThreadPool {
     /// The queue's sending end; `None` once the pool is shutting down.
     queue: Option<SyncSender<Job>>,
+    /// The queue's receiving end, shared by the workers.
+    jobs: Arc<Mutex<Receiver<Job>>>,
+    /// Set by `shutdown_now`: a job taken from the queue after this is dropped unrun.
+    cancelled: Arc<AtomicBool>,
     workers: Vec<JoinHandle<()>>,
 }
 
@@ -119,16 +136,20 @@ impl ThreadPool {
         let (queue, jobs) = mpsc::sync_channel::<Job>(capacity);
         // One receiver, shared: whichever worker holds the lock takes the next job.
         let jobs = Arc::new(Mutex::new(jobs));
+        let cancelled = Arc::new(AtomicBool::new(false));
         let mut workers = Vec::with_capacity(threads);
         for id in 0..threads {
             let jobs = Arc::clone(&jobs);
+            let cancelled = Arc::clone(&cancelled);
             let worker = thread::Builder::new()
                 .name(format!("pool-worker-{id}"))
-                .spawn(move || work(&jobs))?;
+                .spawn(move || work(&jobs, &cancelled))?;
             workers.push(worker);
         }
         Ok(ThreadPool {
             queue: Some(queue),
+            jobs,
+            cancelled,
             workers,
         })
     }
@@ -137,6 +158,11 @@ impl ThreadPool {
     ///
     /// Waits while the queue is full: that back-pressure is what the bound is for. The
     /// wait ends when a worker takes a job; use [`try_submit`](Self::try_submit) never to wait.
+    ///
+    /// A job that submits to its own pool waits like any caller, on a worker thread: if the
+    /// queue is full and every worker does so, no worker is left to empty the queue, and the
+    /// pool deadlocks. Inside a job, use `try_submit` (and on [`QueueFull`] do the work
+    /// yourself), or split work with rayon's `join`/`scope`, which never blocks a worker.
     pub fn submit<F, T>(&self, job: F) -> JobHandle<T>
     where
         F: FnOnce() -> T + Send + 'static,
@@ -196,6 +222,26 @@ impl ThreadPool {
     /// thread cannot be killed, so they are left to finish on their own.
     pub fn shutdown_within(mut self, limit: Duration) -> Result<(), usize> {
         self.queue = None;
+        self.join_within(limit)
+    }
+
+    // ANCHOR: shutdown_now
+    /// Drops every queued job unrun (its handle says [`JobError::Cancelled`]), then waits at
+    /// most `limit` for the jobs already running, like `shutdown(cancel_futures=True)`.
+    /// `Err(n)` as for [`shutdown_within`](Self::shutdown_within).
+    pub fn shutdown_now(mut self, limit: Duration) -> Result<(), usize> {
+        self.cancelled.store(true, Ordering::SeqCst);
+        self.queue = None;
+        // Empty the queue now if no idle worker holds it; an idle worker that does drops
+        // each job it takes (the flag is set), so the queue empties either way.
+        if let Ok(jobs) = self.jobs.try_lock() {
+            while jobs.try_recv().is_ok() {}
+        }
+        self.join_within(limit)
+    }
+    // ANCHOR_END: shutdown_now
+
+    fn join_within(&mut self, limit: Duration) -> Result<(), usize> {
         let deadline = Instant::now() + limit;
         let mut nap = Duration::from_millis(1);
         while Instant::now() < deadline && !self.workers.iter().all(JoinHandle::is_finished) {
@@ -228,12 +274,14 @@ impl Drop for ThreadPool {
     }
 }
 
-/// A worker's life: take the next job, run it, until the queue is closed and empty.
-fn work(jobs: &Mutex<Receiver<Job>>) {
+/// A worker's life: take the next job, run it, until the queue is closed and empty. After
+/// `shutdown_now`, a job taken is dropped unrun: its handle sees the closed channel.
+fn work(jobs: &Mutex<Receiver<Job>>, cancelled: &AtomicBool) {
     loop {
         // The lock is released at the end of this statement, before the job runs.
         let next = jobs.lock().unwrap_or_else(PoisonError::into_inner).recv();
         match next {
+            Ok(job) if cancelled.load(Ordering::SeqCst) => drop(job),
             Ok(job) => job(),
             Err(_) => return, // closed and empty: the pool is shutting down
         }

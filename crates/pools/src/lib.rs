@@ -8,8 +8,10 @@
 //!   value, or the job's panic as an error. Dropping the pool shuts it down cleanly, like
 //!   leaving a `with ThreadPoolExecutor() as executor:` block.
 //! - [`process::ProcessPool`]: worker *processes* (this same program started again in a
-//!   worker role), fed over pipes with a line protocol. A worker that crashes on a poison input
-//!   is reported with that input and replaced; no other task is lost.
+//!   worker role), fed over pipes with a framed protocol (a task id and a length on every
+//!   message), a few tasks per worker. A worker that dies is replaced and its task tried
+//!   once more; a task that kills two workers is reported as a poison; no other task is lost,
+//!   and a running `map` can be cancelled.
 //! - The real thing for threads is rayon ([`count_primes_rayon`]); tokio has its own pool for
 //!   blocking work (`spawn_blocking`, shown in the examples).
 //!

@@ -62,7 +62,7 @@ fn map_returns_results_in_input_order_though_jobs_end_in_another() {
 }
 
 #[test]
-fn wait_timeout_gives_up_and_the_handle_can_wait_again() {
+fn wait_timeout_gives_up_and_gives_the_handle_back_to_wait_again() {
     let pool = ThreadPool::new(1, 1).unwrap();
     let (open, gate) = mpsc::channel::<()>();
     let handle = pool.submit(move || {
@@ -70,12 +70,40 @@ fn wait_timeout_gives_up_and_the_handle_can_wait_again() {
         "done"
     });
     // The job cannot end before the gate opens, so this must time out.
-    assert_eq!(
-        handle.wait_timeout(Duration::from_millis(20)),
-        Err(JobError::TimedOut)
-    );
+    let handle = handle
+        .wait_timeout(Duration::from_millis(20))
+        .expect_err("the job cannot have ended");
     open.send(()).unwrap();
-    assert_eq!(handle.wait_timeout(WAY_OUT), Ok("done"));
+    assert_eq!(handle.wait_timeout(WAY_OUT).ok(), Some(Ok("done")));
+}
+
+#[test]
+fn shutdown_now_drops_queued_jobs_unrun_and_lets_the_running_one_end() {
+    let pool = ThreadPool::new(1, 10).unwrap();
+    let (started, has_started) = mpsc::channel::<()>();
+    let (open, gate) = mpsc::channel::<()>();
+    let running = pool.submit(move || {
+        started.send(()).unwrap();
+        gate.recv_timeout(WAY_OUT).unwrap();
+        "finished"
+    });
+    has_started.recv_timeout(WAY_OUT).unwrap();
+    let ran = Arc::new(AtomicUsize::new(0));
+    let queued: Vec<_> = (0..5)
+        .map(|_| {
+            let ran = Arc::clone(&ran);
+            pool.submit(move || ran.fetch_add(1, Ordering::SeqCst))
+        })
+        .collect();
+    let shutdown = std::thread::spawn(move || pool.shutdown_now(WAY_OUT));
+    // The queued jobs are cancelled while the running one still waits at its gate.
+    for handle in queued {
+        assert_eq!(handle.wait(), Err(JobError::Cancelled));
+    }
+    open.send(()).unwrap();
+    assert_eq!(shutdown.join().unwrap(), Ok(()));
+    assert_eq!(running.wait(), Ok("finished"));
+    assert_eq!(ran.load(Ordering::SeqCst), 0, "a cancelled job ran");
 }
 
 #[test]
