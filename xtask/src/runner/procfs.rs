@@ -122,16 +122,22 @@ pub(crate) fn processes_matching_at(root: &Path, needle: &str) -> Result<Vec<i32
         .collect())
 }
 
-/// Kills and reaps every child left (see [`children_of_self`]); returns what it found.
+/// Kills and reaps every child left (see [`children_of_self`]); returns the ones that were
+/// still running. Orphans that had already ended (zombies handed to us as the subreaper, say
+/// a pool worker's child that died with it) are reaped quietly: nothing of them outlived.
 pub fn kill_leftover_children() -> Result<Vec<(i32, String)>, NotSupported> {
-    let left = children_of_self()?;
-    for (pid, _) in &left {
-        let pid = Pid::from_raw(*pid);
-        let _ = kill(pid, Signal::SIGKILL);
+    let me = i32::try_from(std::process::id()).map_err(|_| NotSupported)?;
+    let mut running = Vec::new();
+    for p in table()?.into_iter().filter(|p| p.ppid == me) {
+        let pid = Pid::from_raw(p.pid);
+        if !p.is_zombie() {
+            let _ = kill(pid, Signal::SIGKILL);
+            running.push((p.pid, p.name));
+        }
         // SIGKILL cannot be caught: the wait ends as soon as the kernel has removed it.
         let _ = waitpid(pid, None);
     }
-    Ok(left)
+    Ok(running)
 }
 
 /// Sends SIGKILL to every descendant of this process (children, their children, ...) that
