@@ -27,6 +27,7 @@ async fn spawn_and_await(iters: u64) -> Duration {
     start.elapsed()
 }
 
+// ANCHOR: places
 /// The loop runs as the future of `block_on`, on the calling thread.
 fn from_block_on(runtime: &Runtime, iters: u64) -> Duration {
     runtime.block_on(spawn_and_await(iters))
@@ -40,6 +41,7 @@ fn from_a_worker(runtime: &Runtime, iters: u64) -> Duration {
             .expect("the loop does not panic")
     })
 }
+// ANCHOR_END: places
 
 fn tokio_task(c: &mut Criterion) {
     let current = tokio::runtime::Builder::new_current_thread()

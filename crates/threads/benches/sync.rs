@@ -52,6 +52,7 @@ fn increments(c: &mut Criterion) {
     group.finish();
 }
 
+// ANCHOR: round_trip
 /// Times `iters` round trips: this thread sends a number to a second thread and waits for the
 /// answer; the second thread waits for the number and sends it back. Neither side can run
 /// ahead, so every message pays the hand-over and the wake-up of a receiver that is waiting.
@@ -82,6 +83,7 @@ fn round_trips(iters: u64) -> Duration {
         took
     })
 }
+// ANCHOR_END: round_trip
 
 /// Times `iters` messages streamed by a second thread and received by this one: the sender
 /// never waits for an answer, so it runs ahead as far as the channel lets it.
