@@ -20,9 +20,11 @@ use scaling::{BENCH_RANGE, PRIMES_IN_BENCH_RANGE, count_primes, count_primes_on,
 fn primes(c: &mut Criterion) {
     let mut group = c.benchmark_group("primes_1M_to_1.2M");
     group.sampling_mode(SamplingMode::Flat);
+    // ANCHOR: sequential
     group.bench_function("sequential", |b| {
         b.iter(|| assert_eq!(count_primes(black_box(BENCH_RANGE)), PRIMES_IN_BENCH_RANGE));
     });
+    // ANCHOR_END: sequential
     for threads in 1..=4 {
         let pool = pool(threads).expect("a pool");
         group.bench_with_input(BenchmarkId::from_parameter(threads), &pool, |b, pool| {
