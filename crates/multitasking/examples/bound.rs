@@ -64,10 +64,10 @@ fn main() -> Result<()> {
     // A verdict with a wide margin: sleeping threads need no core, so the most threads should
     // come close to their best on any machine, however many cores it has or how busy it is.
     let most = THREADS[THREADS.len() - 1];
-    let half = best_wait(most) / 2.0;
+    let quarter = best_wait(most) / 4.0;
     println!(
-        "  {most} threads waited more than {half:.1}x faster than 1: {}",
-        waits > half
+        "  {most} threads waited more than {quarter:.1}x faster than 1: {}",
+        waits > quarter
     );
 
     let limit = args.prime_limit;
