@@ -52,16 +52,17 @@ fn the_book_works_in_a_browser() -> Result<()> {
     };
 
     let root = workspace_tests::root();
-    let index = xtask::build_book(&root.join("book"))?;
+    let index = xtask::build_book(&root)?;
     // Serve a snapshot: others may rebuild target/book (`cargo xtask check`) while we browse.
     let snapshot = tempfile::tempdir()?;
-    copy_dir(
+    xtask::workspace::copy_tree(
         index.parent().context("index.html has a folder")?,
         snapshot.path(),
+        &|_| false,
     )?;
     let chapters = summary_chapters(&root.join("book/src/SUMMARY.md"))?;
     ensure!(!chapters.is_empty(), "SUMMARY.md lists no chapter");
-    let shots = root.join("target/screenshots");
+    let shots = workspace_tests::target_dir().join("screenshots");
     fs::create_dir_all(&shots)?;
 
     let server = Server::start(snapshot.path())?;
@@ -673,18 +674,4 @@ fn find_chromium() -> Option<PathBuf> {
         .iter()
         .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
         .find(|candidate| candidate.is_file())
-}
-
-fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
-    fs::create_dir_all(to)?;
-    for entry in fs::read_dir(from)? {
-        let entry = entry?;
-        let dest = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &dest)?;
-        } else {
-            fs::copy(entry.path(), dest)?;
-        }
-    }
-    Ok(())
 }

@@ -17,8 +17,10 @@ fn the_fixture_book_passes_every_step() {
     assert!(report.failures.is_empty(), "{out}");
     assert_eq!(report.verified, 3, "{out}");
     assert_eq!(report.summary(), "check: 3 examples verified, 0 failed");
-    assert!(out.contains("tests      demo ... ok (1 passed"), "{out}");
-    assert!(out.contains("benches    demo ... ok"), "{out}");
+    assert!(
+        out.contains("tests      demo (demo) ... ok (1 passed"),
+        "{out}"
+    );
     assert!(fx.path().join("target/book/index.html").is_file(), "{out}");
     let page = std::fs::read_to_string(fx.path().join("target/book/demo.html")).unwrap();
     assert!(
@@ -231,7 +233,7 @@ fn a_failing_crate_test_fails_the_check() {
     let (report, out) = fx.check(&opts).unwrap();
     assert_eq!(report.failed(), 1, "{out}");
     assert!(
-        report.failures[0].starts_with("`cargo test -p demo"),
+        report.failures[0].starts_with("the test program `demo (demo)`: exit code 101"),
         "{:?}",
         report.failures
     );
@@ -267,5 +269,120 @@ fn a_broken_link_in_the_built_book_is_reported() {
             .iter()
             .all(|f| f.contains("no-such-heading")),
         "{out}"
+    );
+}
+
+#[test]
+fn bless_rewrites_a_changed_output_keeping_its_wildcards_and_the_next_check_passes() {
+    let fx = Fixture::new("demo");
+    fx.edit(PAGE, "bye\n", "goodbye\n");
+    let mut opts = fx.options();
+    opts.bless = true;
+    let (report, out) = fx.check(&opts).unwrap();
+    assert!(report.failures.is_empty(), "{out}");
+    assert_eq!(report.blessed, 1, "{out}");
+    // The diff of what it changed is printed.
+    assert!(out.contains("-goodbye") && out.contains("+bye"), "{out}");
+    let page = fx.read(PAGE);
+    assert!(page.contains("hello, book\npid [..]\nbye\n"), "{page}");
+    let (report, out) = fx.check(&fx.options()).unwrap();
+    assert!(report.failures.is_empty(), "{out}");
+    assert_eq!(report.verified, 3, "{out}");
+}
+
+#[test]
+fn a_measured_figure_typed_into_the_prose_fails_at_its_line() {
+    let fx = Fixture::new("demo");
+    fx.edit(
+        PAGE,
+        "<!-- crate: demo -->\n",
+        "<!-- crate: demo -->\n\nA thread starts in 12.3 µs, and {{#setting 5 s}} is a setting.\n",
+    );
+    let (report, out) = fx.check(&fx.options()).unwrap();
+    assert_eq!(report.failed(), 1, "{out}");
+    assert!(
+        report.failures[0].starts_with("book/src/demo.md:4: `12.3 µs` is typed by hand"),
+        "{:?}",
+        report.failures
+    );
+}
+
+#[test]
+fn a_placeholder_naming_nothing_measured_fails_at_its_line() {
+    let fx = Fixture::new("demo");
+    fx.edit(
+        PAGE,
+        "<!-- crate: demo -->\n",
+        "<!-- crate: demo -->\n\nIt takes {{#measured demo median nowhere}}.\n",
+    );
+    let (report, out) = fx.check(&fx.options()).unwrap();
+    assert_eq!(report.failed(), 1, "{out}");
+    assert!(
+        report.failures[0].starts_with("book/src/demo.md:4: `{{#measured demo median nowhere}}`"),
+        "{:?}",
+        report.failures
+    );
+}
+
+#[test]
+fn a_crates_folder_above_the_workspace_is_not_taken_for_the_chapters() {
+    let fx = Fixture::new_at("demo", "crates/clone");
+    let (report, out) = fx.check(&fx.options()).unwrap();
+    assert!(report.failures.is_empty(), "{out}");
+    assert_eq!(report.verified, 3, "{out}");
+}
+
+#[test]
+fn the_workspace_is_found_from_the_current_folder_at_run_time() {
+    let fx = Fixture::new("demo");
+    let found = xtask::workspace::find_root_from(&fx.path().join("crates/demo/src")).unwrap();
+    assert_eq!(
+        found.canonicalize().unwrap(),
+        fx.path().canonicalize().unwrap()
+    );
+    let err = xtask::workspace::find_root_from(std::path::Path::new("/")).unwrap_err();
+    assert!(
+        err.to_string().contains("not inside a Cargo workspace"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_loom_step_that_runs_no_test_fails() {
+    let fx = Fixture::new("demo");
+    fx.write("crates/demo/tests/models.rs", "// no models yet\n");
+    fx.edit(
+        "crates/demo/Cargo.toml",
+        "publish = false\n",
+        "publish = false\n\n[package.metadata.xtask]\nloom-tests = [\"models\"]\n",
+    );
+    let mut opts = fx.options();
+    opts.examples = false;
+    opts.tests = true;
+    let (report, out) = fx.check(&opts).unwrap();
+    assert!(
+        report
+            .failures
+            .iter()
+            .any(|f| f.contains("ran no test: a loom step must run its models")),
+        "{out}"
+    );
+}
+
+#[test]
+fn an_unknown_key_in_a_chapters_metadata_stops_the_check() {
+    let fx = Fixture::new("demo");
+    fx.edit(
+        "crates/demo/Cargo.toml",
+        "publish = false\n",
+        "publish = false\n\n[package.metadata.xtask]\nloom-test = [\"models\"]\n",
+    );
+    let err = fx.check(&fx.options()).unwrap_err();
+    let text = format!("{err:#}");
+    assert!(
+        text.contains(
+            "crates/demo/Cargo.toml: [package.metadata.xtask]: unknown field `loom-test`"
+        ),
+        "{text}"
     );
 }

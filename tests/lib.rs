@@ -14,21 +14,41 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
+/// Where cargo builds this workspace: `target/`, or `CARGO_TARGET_DIR` when it is set.
+pub fn target_dir() -> PathBuf {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        xtask::workspace::Workspace::load(&root())
+            .expect("cargo metadata of the workspace")
+            .target_dir
+    })
+    .clone()
+}
+
 /// A fresh copy of `tests/fixtures/NAME` in a temporary folder that lives as long as it does.
 #[derive(Debug)]
 pub struct Fixture {
-    dir: tempfile::TempDir,
+    /// Removes the folder when dropped.
+    _dir: tempfile::TempDir,
+    path: PathBuf,
 }
 
 impl Fixture {
     pub fn new(name: &str) -> Self {
+        Self::new_at(name, "")
+    }
+
+    /// The fixture copied into `<temp>/<under>` (say, under a folder named `crates`).
+    pub fn new_at(name: &str, under: &str) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        copy_dir(&root().join("tests/fixtures").join(name), dir.path()).expect("copy fixture");
-        Fixture { dir }
+        let path = dir.path().join(under);
+        let from = root().join("tests/fixtures").join(name);
+        xtask::workspace::copy_tree(&from, &path, &|_| false).expect("copy fixture");
+        Fixture { _dir: dir, path }
     }
 
     pub fn path(&self) -> &Path {
-        self.dir.path()
+        &self.path
     }
 
     pub fn read(&self, rel: &str) -> String {
@@ -51,8 +71,9 @@ impl Fixture {
     /// Options for a quick check: structure and examples only.
     pub fn options(&self) -> Options {
         let mut opts = Options::new(self.path());
-        // One build folder for all fixture copies keeps each check's build a few crates big.
-        opts.target_dir = Some(root().join("target/fixture-target"));
+        // A build folder of its own: cargo names the fixture crate's programs the same in
+        // every copy, so copies sharing one folder would run each other's builds.
+        opts.target_dir = Some(self.path().join("target"));
         opts.tests = false;
         opts.book = false;
         opts
@@ -64,18 +85,4 @@ impl Fixture {
         let report = check::run(opts, &mut out)?;
         Ok((report, String::from_utf8_lossy(&out).into_owned()))
     }
-}
-
-fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let dest = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &dest)?;
-        } else {
-            std::fs::copy(entry.path(), dest)?;
-        }
-    }
-    Ok(())
 }

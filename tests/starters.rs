@@ -21,7 +21,7 @@ fn every_chapter_exports_a_starter_that_passes_its_tests_alone() {
     let chapters = chapters();
     assert!(!chapters.is_empty());
     // One build folder for all starters: their registry dependencies compile once.
-    let target = root().join("target/starters");
+    let target = workspace_tests::target_dir().join("starters");
     for chapter in &chapters {
         let dir = tempfile::tempdir().unwrap();
         let dest = dir.path().join(format!("my-{chapter}"));

@@ -26,6 +26,13 @@ enum Cmd {
         /// Only check structure and example outputs: skip tests, benches and the book.
         #[arg(long)]
         examples_only: bool,
+        /// Rewrite the console blocks whose output changed with what the programs print now
+        /// (keeping every wildcard that still matches), and show the diff.
+        #[arg(long)]
+        bless: bool,
+        /// Run every step again, even those whose inputs did not change since they passed.
+        #[arg(long)]
+        fresh: bool,
     },
     /// Copy a chapter's crate out as a standalone project (its own Cargo.lock, no workspace).
     Starter {
@@ -41,6 +48,10 @@ enum Cmd {
         /// Short criterion runs: a first look in a few minutes, rougher numbers.
         #[arg(long)]
         quick: bool,
+        /// Measure nothing: render the tables and plots again from the committed results
+        /// (after changing what a chapter's metadata compares).
+        #[arg(long, conflicts_with_all = ["chapters", "quick"])]
+        render: bool,
     },
     /// Build the HTML book and print where it is.
     Book {
@@ -62,11 +73,13 @@ fn main() -> ExitCode {
 
 fn run() -> Result<ExitCode> {
     let cli = Cli::parse();
-    let root = xtask::workspace_root();
+    let root = xtask::workspace::find_root()?;
     match cli.command {
         Cmd::Check {
             chapters,
             examples_only,
+            bless,
+            fresh,
         } => {
             // Orphans that escape an example's process group are re-parented to us, so none
             // can outlive the check unseen.
@@ -75,6 +88,8 @@ fn run() -> Result<ExitCode> {
             opts.chapters = chapters;
             opts.tests = !examples_only;
             opts.book = !examples_only;
+            opts.bless = bless;
+            opts.fresh = fresh;
             let mut report = check::run(&opts, &mut std::io::stdout())?;
             for (pid, name) in runner::kill_leftover_children() {
                 let text = format!("process {pid} ({name}) outlived the check: killed it");
@@ -105,17 +120,21 @@ fn run() -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Bench { chapters, quick } => {
-            let opts = xtask::bench::Options {
-                root,
-                chapters,
-                quick,
-            };
-            xtask::bench::run(&opts, &mut std::io::stdout())?;
+        Cmd::Bench { render: true, .. } => {
+            let ws = xtask::workspace::Workspace::load(&root)?;
+            xtask::bench::render_again(&ws, &mut std::io::stdout())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Bench {
+            chapters, quick, ..
+        } => {
+            let ws = xtask::workspace::Workspace::load(&root)?;
+            let opts = xtask::bench::Options { chapters, quick };
+            xtask::bench::run(&ws, &opts, &mut std::io::stdout())?;
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Book { open } => {
-            let index = xtask::build_book(&root.join("book"))?;
+            let index = xtask::build_book(&root)?;
             println!("book: {}", index.display());
             if open {
                 opener::open(&index)?;

@@ -11,6 +11,9 @@ pub struct Mismatch {
     pub first_line: usize,
     /// A unified diff, expected against actual, with wildcards kept where they matched.
     pub diff: String,
+    /// The actual output with every wildcard of the expected one that still matches kept:
+    /// what `--bless` writes into the book.
+    pub blessed: String,
 }
 
 /// Compares `actual` with `expected`. Trailing blank lines are ignored on both sides (a
@@ -43,6 +46,7 @@ pub fn compare(expected: &str, actual: &str, unordered: bool) -> Result<(), Mism
     Err(Mismatch {
         first_line,
         diff: text,
+        blessed: act,
     })
 }
 
@@ -56,6 +60,21 @@ fn tidy(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_blessed_text_keeps_the_wildcards_that_still_match() {
+        let m = compare(
+            "pid [..]\ncount 3\n...\nend",
+            "pid 4242\ncount 4\nx\ny\nend\n",
+            false,
+        )
+        .unwrap_err();
+        assert_eq!(m.blessed, "pid [..]\ncount 4\n...\nend\n");
+        assert_eq!(
+            compare(&m.blessed, "pid 7\ncount 4\nz\nend\n", false),
+            Ok(())
+        );
+    }
 
     #[test]
     fn exact_match() {

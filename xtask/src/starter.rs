@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail, ensure};
-use cargo_metadata::MetadataCommand;
 use toml_edit::{DocumentMut, Item, Table, Value};
+
+use crate::workspace::Workspace;
 
 /// What a starter was made from and where it went.
 #[derive(Debug)]
@@ -25,24 +26,14 @@ pub struct Starter {
 /// Writes the starter of `chapter` (a crate under `crates/`) to `dest`, which must not exist
 /// or be empty.
 pub fn export(root: &Path, chapter: &str, dest: &Path) -> Result<Starter> {
-    let crates_dir = root.join("crates");
-    let metadata = MetadataCommand::new()
-        .manifest_path(root.join("Cargo.toml"))
-        .exec()
-        .context("cannot read the workspace (cargo metadata)")?;
-    let chapters: Vec<_> = metadata
+    let ws = Workspace::load(root)?;
+    let krate = ws.select(&[chapter.to_owned()])?[0];
+    let metadata = &ws.metadata;
+    let package = metadata
         .workspace_packages()
         .into_iter()
-        .filter(|p| p.manifest_path.as_std_path().starts_with(&crates_dir))
-        .collect();
-    let Some(package) = chapters.iter().find(|p| p.name.as_str() == chapter) else {
-        let mut known: Vec<&str> = chapters.iter().map(|p| p.name.as_str()).collect();
-        known.sort_unstable();
-        bail!(
-            "unknown chapter `{chapter}`; known chapters: {}",
-            known.join(", ")
-        );
-    };
+        .find(|p| p.name.as_str() == krate.name)
+        .context("the chapter is not a workspace package")?;
     if dest.exists() {
         let empty = dest.is_dir() && std::fs::read_dir(dest)?.next().is_none();
         ensure!(
@@ -68,18 +59,15 @@ pub fn export(root: &Path, chapter: &str, dest: &Path) -> Result<Starter> {
         resolved.insert(pkg.name.to_string(), pkg.version.to_string());
     }
 
-    let crate_dir = package
-        .manifest_path
-        .parent()
-        .context("manifest has no folder")?
-        .as_std_path()
-        .to_path_buf();
+    let crate_dir = krate.dir.clone();
     let workspace: DocumentMut = read_toml(&root.join("Cargo.toml"))?;
     let mut manifest: DocumentMut = read_toml(&crate_dir.join("Cargo.toml"))?;
     standalone_manifest(&mut manifest, &workspace, &resolved)?;
 
     std::fs::create_dir_all(dest).with_context(|| format!("cannot create {}", dest.display()))?;
-    let files = copy_tree(&crate_dir, dest)?;
+    let files = crate::workspace::copy_tree(&crate_dir, dest, &|name| {
+        matches!(name, "target" | "Cargo.lock" | "Cargo.toml" | "__pycache__")
+    })?;
     std::fs::write(dest.join("Cargo.toml"), manifest.to_string())?;
     std::fs::write(dest.join("README.md"), readme(chapter, dest, &crate_dir)?)?;
     std::fs::write(dest.join(".gitignore"), "/target\n")?;
@@ -87,7 +75,7 @@ pub fn export(root: &Path, chapter: &str, dest: &Path) -> Result<Starter> {
     // Start from the workspace's lockfile; cargo drops what the starter does not use and
     // keeps the versions of what it does.
     std::fs::copy(root.join("Cargo.lock"), dest.join("Cargo.lock"))?;
-    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+    let status = Command::new(crate::workspace::cargo_program())
         .args([
             "metadata",
             "--format-version",
@@ -268,30 +256,6 @@ fn merge_dependency(base: &Item, member: &Item, version: &str) -> toml_edit::Inl
         );
     }
     out
-}
-
-/// Copies the crate's files (not build output) and returns how many.
-fn copy_tree(from: &Path, to: &Path) -> Result<usize> {
-    let mut count = 0;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let name = entry.file_name();
-        if name == "target" || name == "Cargo.lock" || name == "Cargo.toml" {
-            continue;
-        }
-        let dest = to.join(&name);
-        if entry.file_type()?.is_dir() {
-            if name == "__pycache__" {
-                continue;
-            }
-            std::fs::create_dir_all(&dest)?;
-            count += copy_tree(&entry.path(), &dest)?;
-        } else {
-            std::fs::copy(entry.path(), &dest)?;
-            count += 1;
-        }
-    }
-    Ok(count)
 }
 
 fn readme(chapter: &str, dest: &Path, crate_dir: &Path) -> Result<String> {

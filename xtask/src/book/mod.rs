@@ -5,9 +5,14 @@ use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
-use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+use anyhow::{Context, Result};
 use regex::Regex;
+
+use crate::workspace::Workspace;
+
+mod console;
+use console::parse_console_blocks;
+pub use console::{CargoRun, ConsoleBlock, RunTarget, ShownCommand, parse_cargo_run};
 
 /// How long an example may run when its block does not say.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -24,6 +29,9 @@ pub struct Chapter {
     pub crate_marker: Option<(String, usize)>,
     pub includes: Vec<Include>,
     pub blocks: Vec<ConsoleBlock>,
+    /// `cargo run` commands shown without their output (in `sh` blocks and the like): not
+    /// run, but the package, the program and every flag must exist.
+    pub commands: Vec<ShownCommand>,
     /// Problems found while reading the page (bad block options, unparsable commands).
     pub problems: Vec<String>,
 }
@@ -61,49 +69,13 @@ pub enum Selector {
     Lines(Option<usize>, Option<usize>),
 }
 
-/// A fenced `console` block whose first line is `$ cargo run ...`.
-#[derive(Debug, Clone)]
-pub struct ConsoleBlock {
-    /// Line of the command (the first line inside the fence).
-    pub line: usize,
-    /// The command as written after `$ `.
-    pub command: String,
-    pub run: CargoRun,
-    /// The output the book shows.
-    pub expected: String,
-    pub unordered: bool,
-    pub timeout: Duration,
-    /// The exit code the command is expected to end with.
-    pub status: i32,
-}
-
-/// What `cargo run` is asked to run.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CargoRun {
-    pub package: String,
-    pub target: RunTarget,
-    pub release: bool,
-    pub args: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RunTarget {
-    Example(String),
-    Bin(String),
-}
-
-impl RunTarget {
-    pub fn name(&self) -> &str {
-        match self {
-            RunTarget::Example(n) | RunTarget::Bin(n) => n,
-        }
-    }
-}
-
-/// Loads the book at `book_dir` (through mdbook, so `SUMMARY.md` is read exactly as the
-/// renderer reads it) and parses every chapter page.
-pub fn load(root: &Path, book_dir: &Path) -> Result<Vec<Chapter>> {
-    let book = mdbook_driver::MDBook::load(book_dir)
+/// Loads the workspace's book (through mdbook, so `SUMMARY.md` is read exactly as the
+/// renderer reads it) and parses every chapter page; each include is attributed to the
+/// chapter crate whose folder holds its file.
+pub fn load(ws: &Workspace) -> Result<Vec<Chapter>> {
+    let root = &ws.root;
+    let book_dir = root.join("book");
+    let book = mdbook_driver::MDBook::load(&book_dir)
         .with_context(|| format!("cannot load the book at {}", book_dir.display()))?;
     let src = book.source_dir();
     let mut chapters = Vec::new();
@@ -120,7 +92,11 @@ pub fn load(root: &Path, book_dir: &Path) -> Result<Vec<Chapter>> {
             .unwrap_or(&path)
             .display()
             .to_string();
-        chapters.push(parse_chapter(&ch.name, path, display, &ch.content));
+        let mut chapter = parse_chapter(&ch.name, path, display, &ch.content);
+        for inc in &mut chapter.includes {
+            inc.crate_name = ws.chapter_of_file(&inc.file).map(|c| c.name.clone());
+        }
+        chapters.push(chapter);
     }
     Ok(chapters)
 }
@@ -138,6 +114,7 @@ pub fn parse_chapter(title: &str, path: PathBuf, display: String, content: &str)
         crate_marker: None,
         includes: Vec::new(),
         blocks: Vec::new(),
+        commands: Vec::new(),
         problems: Vec::new(),
         display,
         path,
@@ -174,7 +151,7 @@ fn parse_include(dir: &Path, line: usize, target: &str) -> Include {
         Some((file, sel)) => (file, parse_selector(sel)),
     };
     let file = normalize(&dir.join(file));
-    let crate_name = crate_of(&file);
+    let crate_name = None;
     Include {
         line,
         target: target.to_string(),
@@ -217,150 +194,6 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// The crate a file belongs to: the folder after `crates/` in its path.
-fn crate_of(file: &Path) -> Option<String> {
-    let mut parts = file.components().map(|c| c.as_os_str().to_string_lossy());
-    while let Some(p) = parts.next() {
-        if p == "crates" {
-            return parts.next().map(|s| s.to_string());
-        }
-    }
-    None
-}
-
-fn parse_console_blocks(chapter: &mut Chapter, content: &str) {
-    let line_of = |offset: usize| content[..offset].matches('\n').count() + 1;
-    let mut current: Option<(String, usize, String)> = None;
-    for (event, range) in Parser::new(content).into_offset_iter() {
-        match event {
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
-                current = Some((info.to_string(), line_of(range.start), String::new()));
-            }
-            Event::Text(text) => {
-                if let Some((_, _, body)) = &mut current {
-                    body.push_str(&text);
-                }
-            }
-            Event::End(TagEnd::CodeBlock) => {
-                if let Some((info, fence_line, body)) = current.take() {
-                    parse_block(chapter, &info, fence_line, &body);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-fn parse_block(chapter: &mut Chapter, info: &str, fence_line: usize, body: &str) {
-    let mut words = info
-        .split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|w| !w.is_empty());
-    if words.next() != Some("console") {
-        return;
-    }
-    let Some(first) = body.lines().next() else {
-        return;
-    };
-    let Some(command) = first.strip_prefix("$ ") else {
-        return;
-    };
-    if !command.trim_start().starts_with("cargo run") {
-        return; // not something the checker runs (shown as an illustration)
-    }
-    let line = fence_line + 1;
-    let mut problem = |msg: String| {
-        chapter
-            .problems
-            .push(format!("{}: {msg}", chapter.at(line)))
-    };
-    let mut unordered = false;
-    let mut timeout = DEFAULT_TIMEOUT;
-    let mut status = 0;
-    for word in words {
-        match word.split_once('=') {
-            None if word == "unordered" => unordered = true,
-            Some(("timeout", v)) => match v.parse::<f64>() {
-                Ok(s) if s > 0.0 && s <= 600.0 => timeout = Duration::from_secs_f64(s),
-                _ => problem(format!(
-                    "bad `timeout={v}`: expected seconds between 0 and 600"
-                )),
-            },
-            Some(("status", v)) => match v.parse::<i32>() {
-                Ok(s) => status = s,
-                Err(_) => problem(format!("bad `status={v}`: expected an exit code")),
-            },
-            _ => problem(format!(
-                "unknown console block option `{word}` (known: unordered, timeout=SECONDS, status=CODE)"
-            )),
-        }
-    }
-    let run = match parse_cargo_run(command) {
-        Ok(run) => run,
-        Err(e) => {
-            problem(format!("cannot check `{command}`: {e}"));
-            return;
-        }
-    };
-    let expected: Vec<&str> = body.lines().skip(1).collect();
-    chapter.blocks.push(ConsoleBlock {
-        line,
-        command: command.trim().to_string(),
-        run,
-        expected: expected.join("\n"),
-        unordered,
-        timeout,
-        status,
-    });
-}
-
-/// Understands the `cargo run` options a chapter uses; anything else is refused rather than
-/// silently run differently from what the reader would see.
-pub fn parse_cargo_run(command: &str) -> Result<CargoRun> {
-    let words = shlex::split(command).context("unbalanced quotes")?;
-    let mut words = words.into_iter();
-    if words.next().as_deref() != Some("cargo") || words.next().as_deref() != Some("run") {
-        bail!("the command must start with `cargo run`");
-    }
-    let (mut package, mut target, mut release) = (None, None, false);
-    let mut args = Vec::new();
-    while let Some(w) = words.next() {
-        let mut value = |flag: &str| {
-            words
-                .next()
-                .with_context(|| format!("`{flag}` needs a value"))
-        };
-        match w.as_str() {
-            "-p" | "--package" => package = Some(value(&w)?),
-            "--example" => target = Some(RunTarget::Example(value(&w)?)),
-            "--bin" => target = Some(RunTarget::Bin(value(&w)?)),
-            "--release" | "-r" => release = true,
-            "-q" | "--quiet" => {}
-            "--" => {
-                args.extend(words.by_ref());
-            }
-            other => {
-                if let Some(p) = other.strip_prefix("--package=") {
-                    package = Some(p.to_string());
-                } else if let Some(e) = other.strip_prefix("--example=") {
-                    target = Some(RunTarget::Example(e.to_string()));
-                } else if let Some(b) = other.strip_prefix("--bin=") {
-                    target = Some(RunTarget::Bin(b.to_string()));
-                } else {
-                    bail!(
-                        "unsupported `cargo run` option `{other}` (supported: -p, --example, --bin, --release, -q, -- ARGS)"
-                    );
-                }
-            }
-        }
-    }
-    Ok(CargoRun {
-        package: package.context("name the package with `-p NAME`")?,
-        target: target.context("name the program with `--example NAME` or `--bin NAME`")?,
-        release,
-        args,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -397,7 +230,8 @@ mod tests {
         let inc = &ch.includes[0];
         assert_eq!(inc.line, 4);
         assert_eq!(inc.file, PathBuf::from("/w/crates/demo/examples/hi.rs"));
-        assert_eq!(inc.crate_name.as_deref(), Some("demo"));
+        // `load` attributes includes to crates; a page alone knows no workspace.
+        assert_eq!(inc.crate_name, None);
         assert_eq!(inc.selector, Selector::Anchor("main".into()));
         assert_eq!(ch.blocks.len(), 1, "the cargo bench block is not checked");
         let b = &ch.blocks[0];
@@ -430,6 +264,32 @@ mod tests {
         assert!(ch.problems[1].contains("unknown console block option `loud`"));
         assert!(ch.problems[2].contains("-p NAME"));
         assert!(ch.problems[3].contains("unsupported `cargo run` option `--features`"));
+    }
+
+    #[test]
+    fn shown_commands_are_collected_but_not_run() {
+        let ch = page(concat!(
+            "```sh\n",
+            "cargo run -p demo --example hi -- --n 3\n",
+            "cargo bench -p demo\n",
+            "$ cargo run --release -p demo --example load\n",
+            "```\n",
+            "```console,alone\n",
+            "$ cargo run -p demo --example hi\n",
+            "hi\n",
+            "```\n",
+            "```sh\n",
+            "cargo run -p demo --features x --example hi\n",
+            "```\n",
+        ));
+        assert_eq!(ch.commands.len(), 2, "{:?}", ch.commands);
+        assert_eq!(ch.commands[0].line, 2);
+        assert_eq!(ch.commands[0].run.args, ["--n", "3"]);
+        assert!(ch.commands[1].run.release);
+        assert_eq!(ch.blocks.len(), 1);
+        assert!(ch.blocks[0].alone);
+        assert_eq!(ch.problems.len(), 1, "{:?}", ch.problems);
+        assert!(ch.problems[0].starts_with("book/src/p.md:11: cannot check"));
     }
 
     #[test]

@@ -1,0 +1,105 @@
+//! Running cargo for the xtask: one place that knows how to call it (the cargo that runs us,
+//! `--locked`, the workspace's target folder) and how to read the programs it built from its
+//! JSON messages.
+
+use std::collections::BTreeMap;
+use std::io::BufReader;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result};
+use cargo_metadata::{Message, TargetKind};
+
+pub use crate::book::RunTarget;
+use crate::workspace::{Workspace, cargo_program};
+
+/// Built programs: `(release, package, target)` to the executable.
+pub type Executables = BTreeMap<(bool, String, RunTarget), PathBuf>;
+
+/// Test executables of one package: `(target name, executable)`.
+pub type TestBinaries = BTreeMap<String, Vec<(String, PathBuf)>>;
+
+/// `cargo` in the workspace root, building in the workspace's target folder.
+pub fn cargo(ws: &Workspace) -> Command {
+    let mut cmd = Command::new(cargo_program());
+    cmd.current_dir(&ws.root)
+        .env("CARGO_TARGET_DIR", &ws.target_dir);
+    cmd
+}
+
+/// What one build made.
+#[derive(Debug, Default)]
+pub struct Built {
+    pub executables: Executables,
+    /// Test harness executables (unit tests of libs, integration tests), by package.
+    pub tests: TestBinaries,
+    pub ok: bool,
+}
+
+/// `cargo <args> --message-format=json-render-diagnostics`: the compiler's messages go to
+/// our stderr as a person would see them; the artifacts are collected.
+pub fn build(ws: &Workspace, release: bool, args: &[&str]) -> Result<Built> {
+    let mut cmd = cargo(ws);
+    cmd.args(args)
+        .args(["--locked", "--message-format=json-render-diagnostics"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+    if release {
+        cmd.arg("--release");
+    }
+    let names = ws.package_names();
+    let mut built = Built::default();
+    let mut child = cmd.spawn().context("cannot run cargo")?;
+    let stdout = child.stdout.take().context("no stdout")?;
+    for message in Message::parse_stream(BufReader::new(stdout)) {
+        let Message::CompilerArtifact(art) = message? else {
+            continue;
+        };
+        let Some(exe) = art.executable else { continue };
+        let Some(package) = names.get(&art.package_id.repr) else {
+            continue;
+        };
+        let name = art.target.name.clone();
+        let exe = exe.into_std_path_buf();
+        if art.profile.test {
+            built
+                .tests
+                .entry(package.clone())
+                .or_default()
+                .push((name, exe));
+            continue;
+        }
+        let target = if art.target.kind.contains(&TargetKind::Example) {
+            RunTarget::Example(name)
+        } else if art.target.kind.contains(&TargetKind::Bin) {
+            RunTarget::Bin(name)
+        } else {
+            continue;
+        };
+        built
+            .executables
+            .insert((release, package.clone(), target), exe);
+    }
+    built.ok = child.wait()?.success();
+    for list in built.tests.values_mut() {
+        list.sort();
+        list.dedup();
+    }
+    Ok(built)
+}
+
+/// `cargo build` of some targets of some packages; the executables and whether it worked.
+pub fn build_targets(
+    ws: &Workspace,
+    release: bool,
+    packages: &[&str],
+    targets: &[&str],
+) -> Result<(Executables, bool)> {
+    let mut args = vec!["build"];
+    for p in packages {
+        args.extend(["-p", p]);
+    }
+    args.extend(targets);
+    let built = build(ws, release, &args)?;
+    Ok((built.executables, built.ok))
+}

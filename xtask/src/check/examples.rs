@@ -1,0 +1,357 @@
+//! Step 3: every console block that starts with `$ cargo run` is run against the built
+//! program, and what it prints is compared with the block. Blocks run two at a time (or one
+//! per core); a block marked `alone` (its output depends on timing) runs by itself, after the
+//! others. `--bless` rewrites a block whose output changed with what the program prints now,
+//! keeping every wildcard that still matches.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use super::Ctx;
+use super::cache::Fingerprint;
+use crate::book::{Chapter, ConsoleBlock, RunTarget};
+use crate::build::{self, Executables};
+use crate::matcher;
+use crate::runner::{self, Ended};
+
+/// Release builds for the blocks that run `cargo run --release` (their own feature set: a
+/// release build shares nothing with the dev build anyway).
+pub(crate) fn build_release(ctx: &mut Ctx<'_>, selected: &[&Chapter]) -> Executables {
+    let packages: BTreeSet<&str> = selected
+        .iter()
+        .flat_map(|c| {
+            c.blocks
+                .iter()
+                .map(|b| &b.run)
+                .chain(c.commands.iter().map(|c| &c.run))
+        })
+        .filter(|run| run.release)
+        .map(|run| run.package.as_str())
+        .collect();
+    if packages.is_empty() {
+        return Executables::new();
+    }
+    let started = Instant::now();
+    let list: Vec<&str> = packages.into_iter().collect();
+    ctx.say(format!(
+        "build      examples (release): {}",
+        list.join(", ")
+    ));
+    match build::build_targets(&ctx.ws, true, &list, &["--examples", "--bins"]) {
+        Ok((exes, true)) => {
+            ctx.say(format!(
+                "build      ... ok ({:.1} s)",
+                started.elapsed().as_secs_f64()
+            ));
+            exes
+        }
+        Ok((exes, false)) => {
+            ctx.fail(
+                "cargo build of the examples (release) failed: see the compiler's messages above"
+                    .into(),
+            );
+            exes
+        }
+        Err(e) => {
+            ctx.fail(format!("cannot run cargo build: {e:#}"));
+            Executables::new()
+        }
+    }
+}
+
+/// One block to run: where it is and what runs it.
+struct Job<'a> {
+    chapter: &'a Chapter,
+    block: &'a ConsoleBlock,
+    exe: Option<PathBuf>,
+    fingerprint: u64,
+    key: String,
+}
+
+/// What came of one block.
+struct Done {
+    line: String,
+    failure: Option<String>,
+    passed: bool,
+    /// With `--bless`: the block's new output.
+    bless: Option<String>,
+}
+
+pub(crate) fn run_all(ctx: &mut Ctx<'_>, selected: &[&Chapter], executables: &Executables) {
+    let mut jobs = Vec::new();
+    for chapter in selected {
+        for block in &chapter.blocks {
+            let key = (
+                block.run.release,
+                block.run.package.clone(),
+                block.run.target.clone(),
+            );
+            let exe = executables.get(&key).cloned();
+            let fingerprint = Fingerprint::new()
+                .file(exe.as_deref().unwrap_or(Path::new("")))
+                .text(&block.command)
+                .text(&block.expected)
+                .text(&format!(
+                    "{} {:?} {} {}",
+                    block.unordered, block.timeout, block.status, block.alone
+                ))
+                .finish();
+            jobs.push(Job {
+                chapter,
+                key: format!("example {}:{}", chapter.display, block.command),
+                block,
+                exe,
+                fingerprint,
+            });
+        }
+    }
+    let (unchanged, to_run): (Vec<Job<'_>>, Vec<Job<'_>>) = jobs
+        .into_iter()
+        .partition(|j| j.exe.is_some() && ctx.cache.passed(&j.key, j.fingerprint));
+    if !unchanged.is_empty() {
+        ctx.say(format!(
+            "run        {} examples unchanged since they last passed (--fresh runs them again)",
+            unchanged.len()
+        ));
+        ctx.report.verified += unchanged.len();
+        ctx.report.unchanged += unchanged.len();
+    }
+    let (alone, together): (Vec<Job<'_>>, Vec<Job<'_>>) =
+        to_run.into_iter().partition(|j| j.block.alone);
+    let root = ctx.ws.root.clone();
+    let bless = ctx.opts.bless;
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 4);
+    let results = run_parallel(&together, workers, &root, bless);
+    let alone_results: Vec<Done> = alone.iter().map(|j| run_one(j, &root, bless)).collect();
+    let mut blessed: BTreeMap<PathBuf, Vec<(&ConsoleBlock, String)>> = BTreeMap::new();
+    for (job, done) in together
+        .iter()
+        .chain(alone.iter())
+        .zip(results.into_iter().chain(alone_results))
+    {
+        ctx.say(&done.line);
+        if done.passed {
+            ctx.report.verified += 1;
+            ctx.cache.record(&job.key, job.fingerprint);
+        } else {
+            ctx.cache.forget(&job.key);
+        }
+        if let Some(text) = done.bless {
+            blessed
+                .entry(job.chapter.path.clone())
+                .or_default()
+                .push((job.block, text));
+        } else if let Some(failure) = done.failure {
+            ctx.report.failed_examples += 1;
+            ctx.fail(failure);
+        }
+    }
+    for (page, edits) in blessed {
+        match bless_page(&page, &edits) {
+            Ok(diff) => {
+                ctx.report.blessed += edits.len();
+                ctx.say(format!(
+                    "bless      {} ({} blocks):",
+                    ctx.ws.display(&page),
+                    edits.len()
+                ));
+                for line in diff.lines() {
+                    ctx.say(format!("    {line}"));
+                }
+            }
+            Err(e) => ctx.fail(format!("cannot bless {}: {e:#}", page.display())),
+        }
+    }
+}
+
+/// Runs jobs on `workers` threads; results in the jobs' order.
+fn run_parallel(jobs: &[Job<'_>], workers: usize, root: &Path, bless: bool) -> Vec<Done> {
+    let next = Mutex::new(0usize);
+    let results: Mutex<Vec<Option<Done>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
+    std::thread::scope(|s| {
+        for _ in 0..workers.min(jobs.len().max(1)) {
+            s.spawn(|| {
+                loop {
+                    let i = {
+                        let mut n = next.lock().unwrap_or_else(|e| e.into_inner());
+                        let i = *n;
+                        *n += 1;
+                        i
+                    };
+                    let Some(job) = jobs.get(i) else { break };
+                    let done = run_one(job, root, bless);
+                    results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(done);
+                }
+            });
+        }
+    });
+    results
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .map(|d| {
+            d.unwrap_or_else(|| Done {
+                line: "run        ... FAILED".into(),
+                failure: Some("a runner thread of the checker panicked".into()),
+                passed: false,
+                bless: None,
+            })
+        })
+        .collect()
+}
+
+fn run_one(job: &Job<'_>, root: &Path, bless: bool) -> Done {
+    let (chapter, block) = (job.chapter, job.block);
+    let label = format!(
+        "run        {}",
+        block.command.trim_start_matches("cargo run ")
+    );
+    let at = chapter.at(block.line);
+    let failed = |line: String, text: String| Done {
+        line,
+        failure: Some(text),
+        passed: false,
+        bless: None,
+    };
+    let Some(exe) = &job.exe else {
+        return failed(
+            format!("{label} ... FAILED"),
+            format!(
+                "{at}: `{}`: package `{}` has no {} `{}` (or it did not build)",
+                block.command,
+                block.run.package,
+                match block.run.target {
+                    RunTarget::Example(_) => "example",
+                    RunTarget::Bin(_) => "binary",
+                },
+                block.run.target.name()
+            ),
+        );
+    };
+    let outcome = match runner::run(exe, &block.run.args, &[], root, block.timeout) {
+        Ok(o) => o,
+        Err(e) => {
+            return failed(
+                format!("{label} ... FAILED"),
+                format!("{at}: `{}`: {e:#}", block.command),
+            );
+        }
+    };
+    let mut problems = Vec::new();
+    match outcome.ended {
+        Ended::TimedOut => problems.push(format!(
+            "killed after its timeout of {:.1} s (set a longer one with `console,timeout=SECONDS`)",
+            block.timeout.as_secs_f64()
+        )),
+        Ended::Exited(code) if code == block.status => {}
+        other => problems.push(format!(
+            "ended with {other}, expected exit code {} (set `console,status=CODE` if that is intended)",
+            block.status
+        )),
+    }
+    if outcome.survivors > 0 && outcome.ended != Ended::TimedOut {
+        problems.push(format!(
+            "left {} process(es) running after it ended (the checker killed them)",
+            outcome.survivors
+        ));
+    }
+    if outcome.pipe_held_open {
+        problems
+            .push("a process it started escaped its process group and kept the output open".into());
+    }
+    let mismatch = matcher::compare(&block.expected, &outcome.output, block.unordered).err();
+    let secs = outcome.elapsed.as_secs_f64();
+    if problems.is_empty() && mismatch.is_none() {
+        return Done {
+            line: format!("{label} ... ok ({secs:.1} s)"),
+            failure: None,
+            passed: true,
+            bless: None,
+        };
+    }
+    if bless
+        && problems.is_empty()
+        && let Some(m) = &mismatch
+    {
+        return Done {
+            line: format!("{label} ... blessed ({secs:.1} s)"),
+            failure: None,
+            passed: true,
+            bless: Some(m.blessed.clone()),
+        };
+    }
+    let mut text = String::new();
+    match &mismatch {
+        Some(m) => {
+            // The command is on `block.line`; expected output starts on the next line.
+            let line = block.line + 1 + m.first_line;
+            let _ = writeln!(
+                text,
+                "{}: `{}` printed something else than the book shows (block at line {})",
+                chapter.at(line),
+                block.command,
+                block.line
+            );
+        }
+        None => {
+            let _ = writeln!(text, "{at}: `{}`", block.command);
+        }
+    }
+    for p in &problems {
+        let _ = writeln!(text, "  {p}");
+    }
+    match mismatch {
+        Some(m) => {
+            for line in m.diff.lines() {
+                let _ = writeln!(text, "    {line}");
+            }
+        }
+        None => {
+            let _ = writeln!(text, "  its output:");
+            for line in outcome.output.lines().take(40) {
+                let _ = writeln!(text, "    | {line}");
+            }
+        }
+    }
+    failed(
+        format!("{label} ... FAILED ({secs:.1} s)"),
+        text.trim_end().to_string(),
+    )
+}
+
+/// Replaces each block's expected lines in its page; returns a diff of the page.
+fn bless_page(page: &Path, edits: &[(&ConsoleBlock, String)]) -> anyhow::Result<String> {
+    let before = std::fs::read_to_string(page)?;
+    let mut lines: Vec<String> = before.lines().map(String::from).collect();
+    let mut edits: Vec<&(&ConsoleBlock, String)> = edits.iter().collect();
+    // From the bottom up, so earlier line numbers stay right.
+    edits.sort_by_key(|(b, _)| std::cmp::Reverse(b.line));
+    for (block, text) in edits {
+        let start = block.line; // index of the first expected line (line numbers count from 1)
+        let old = if block.expected.is_empty() {
+            0
+        } else {
+            block.expected.split('\n').count()
+        };
+        anyhow::ensure!(
+            start + old <= lines.len(),
+            "the page changed while it was checked"
+        );
+        let new: Vec<String> = text.trim_end().lines().map(String::from).collect();
+        lines.splice(start..start + old, new);
+    }
+    let mut after = lines.join("\n");
+    if before.ends_with('\n') {
+        after.push('\n');
+    }
+    std::fs::write(page, &after)?;
+    Ok(similar::TextDiff::from_lines(&before, &after)
+        .unified_diff()
+        .context_radius(1)
+        .to_string())
+}
