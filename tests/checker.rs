@@ -122,7 +122,7 @@ fn a_hanging_example_is_killed_with_everything_it_started() {
         "the whole check took {took:?}"
     );
     assert_eq!(
-        processes_matching(&token),
+        processes_matching(&token).unwrap(),
         Vec::<i32>::new(),
         "no process of the hanging example may survive"
     );
@@ -384,5 +384,90 @@ fn an_unknown_key_in_a_chapters_metadata_stops_the_check() {
             "crates/demo/Cargo.toml: [package.metadata.xtask]: unknown field `loom-test`"
         ),
         "{text}"
+    );
+}
+
+/// Set in the copy of this test binary that the interrupt test starts: the fixture to check.
+const INTERRUPTED_FIXTURE: &str = "XTASK_TEST_INTERRUPTED_FIXTURE";
+
+#[test]
+fn ctrl_c_during_a_check_kills_the_running_example_and_all_it_started() {
+    use nix::sys::signal::{Signal, kill, killpg};
+    use nix::unistd::Pid;
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+
+    if let Ok(root) = std::env::var(INTERRUPTED_FIXTURE) {
+        // The copy: a check with the interrupt handler installed, as `cargo xtask check` has.
+        xtask::runner::install_interrupt_handler().unwrap();
+        let mut opts = xtask::check::Options::new(&root);
+        opts.target_dir = Some(workspace_tests::root().join("target/fixture-target"));
+        opts.tests = false;
+        opts.book = false;
+        let result = xtask::check::run(&opts, &mut std::io::stdout());
+        panic!("the check returned instead of the process exiting: {result:?}");
+    }
+
+    let fx = Fixture::new("demo");
+    let token = format!("interrupt-token-{}", std::process::id());
+    let text = fx.read(PAGE);
+    fx.write(
+        PAGE,
+        &format!(
+            "{text}\n```console,timeout=600\n$ cargo run -p demo --example hang -- {token}\nstarted\n```\n"
+        ),
+    );
+    let mut copy = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "ctrl_c_during_a_check_kills_the_running_example_and_all_it_started",
+            "--nocapture",
+        ])
+        .env(INTERRUPTED_FIXTURE, fx.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let matching = || processes_matching(&token).unwrap();
+    // The example and its grandchild both carry the token; the build may come first.
+    let give_up = Instant::now() + Duration::from_secs(300);
+    while matching().len() < 2 && Instant::now() < give_up {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let running = matching().len();
+    let pid = Pid::from_raw(i32::try_from(copy.id()).unwrap());
+    kill(pid, Signal::SIGINT).unwrap();
+    let give_up = Instant::now() + Duration::from_secs(20);
+    while copy.try_wait().unwrap().is_none() && Instant::now() < give_up {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    if copy.try_wait().unwrap().is_none() {
+        let _ = kill(pid, Signal::SIGKILL);
+    }
+    let status = copy.wait().unwrap();
+    let mut stderr = String::new();
+    copy.stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let left = matching();
+    // After a failure, leave nothing behind: kill what is left with its group.
+    for pid in &left {
+        let _ = killpg(Pid::from_raw(*pid), Signal::SIGKILL);
+        let _ = kill(Pid::from_raw(*pid), Signal::SIGKILL);
+    }
+    assert_eq!(running, 2, "the example and its grandchild ran: {stderr}");
+    assert_eq!(
+        left,
+        Vec::<i32>::new(),
+        "no process of the example may survive"
+    );
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("interrupted by SIGINT: killed 1 running program(s)"),
+        "{stderr}"
     );
 }

@@ -42,15 +42,15 @@ pub fn build(ws: &Workspace, release: bool, args: &[&str]) -> Result<Built> {
     let mut cmd = cargo(ws);
     cmd.args(args)
         .args(["--locked", "--message-format=json-render-diagnostics"])
-        .stdout(Stdio::piped())
         .stderr(Stdio::inherit());
     if release {
         cmd.arg("--release");
     }
     let names = ws.package_names();
     let mut built = Built::default();
-    let mut child = cmd.spawn().context("cannot run cargo")?;
-    let stdout = child.stdout.take().context("no stdout")?;
+    // In a process group the interrupt handler knows: Ctrl-C ends the compilers too.
+    let mut child = crate::runner::spawn_streaming(&mut cmd).context("cannot run cargo")?;
+    let stdout = child.stdout().context("no stdout")?;
     for message in Message::parse_stream(BufReader::new(stdout)) {
         let Message::CompilerArtifact(art) = message? else {
             continue;
@@ -80,7 +80,7 @@ pub fn build(ws: &Workspace, release: bool, args: &[&str]) -> Result<Built> {
             .executables
             .insert((release, package.clone(), target), exe);
     }
-    built.ok = child.wait()?.success();
+    built.ok = child.wait()? == crate::runner::Ended::Exited(0);
     for list in built.tests.values_mut() {
         list.sort();
         list.dedup();

@@ -84,6 +84,8 @@ fn run() -> Result<ExitCode> {
             // Orphans that escape an example's process group are re-parented to us, so none
             // can outlive the check unseen.
             runner::become_subreaper();
+            // Ctrl-C or SIGTERM kills every running example and cargo step with its group.
+            runner::install_interrupt_handler()?;
             let mut opts = Options::new(&root);
             opts.chapters = chapters;
             opts.tests = !examples_only;
@@ -91,10 +93,15 @@ fn run() -> Result<ExitCode> {
             opts.bless = bless;
             opts.fresh = fresh;
             let mut report = check::run(&opts, &mut std::io::stdout())?;
-            for (pid, name) in runner::kill_leftover_children() {
-                let text = format!("process {pid} ({name}) outlived the check: killed it");
-                println!("  {text}");
-                report.failures.push(text);
+            match runner::kill_leftover_children() {
+                Ok(left) => {
+                    for (pid, name) in left {
+                        let text = format!("process {pid} ({name}) outlived the check: killed it");
+                        println!("  {text}");
+                        report.failures.push(text);
+                    }
+                }
+                Err(e) => println!("  leftover processes not checked: {e}"),
             }
             if !report.failures.is_empty() {
                 println!("\nfailures:");

@@ -203,7 +203,6 @@ pub fn run(opts: &Options, out: &mut dyn Write) -> Result<Report> {
 /// benches for a full check): every member is selected, so features resolve as they do for
 /// the README's `cargo test --workspace`, and nothing is built twice.
 fn build_workspace(ctx: &mut Ctx<'_>) -> Built {
-    let started = Instant::now();
     // `cargo test`'s own target selection (the lib's and the integration tests' test
     // programs, examples as plain programs), then the benches in test mode: the same feature
     // set both times.
@@ -216,7 +215,7 @@ fn build_workspace(ctx: &mut Ctx<'_>) -> Built {
         ..Built::default()
     };
     for args in commands {
-        match build_once(ctx, args, started) {
+        match build_once(ctx, args, Instant::now()) {
             Some(built) => {
                 all.executables.extend(built.executables);
                 for (package, tests) in built.tests {

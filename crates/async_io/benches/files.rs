@@ -1,0 +1,66 @@
+//! Reading a whole file three ways, from inside a tokio `multi_thread` runtime (2 workers):
+//!
+//! - `std::fs::read`: called right in the async code, blocking the thread that polls it;
+//! - `spawn_blocking(std::fs::read)`: the same call handed to tokio's blocking pool, awaited;
+//! - `tokio::fs::read`: tokio's own, which runs `std::fs` on the blocking pool too.
+//!
+//! The files (4 KiB and 1 MiB) are in a temporary folder and stay in the page cache: this
+//! times the hand-off to another thread and back, not the disk.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+
+fn read_file(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let mut group = c.benchmark_group("read_file");
+    for size in [4 * 1024, 1024 * 1024] {
+        let path: PathBuf = dir.path().join(format!("{size}.bin"));
+        std::fs::write(&path, vec![7u8; size]).expect("a file");
+        group.bench_with_input(BenchmarkId::new("std::fs::read", size), &path, |b, path| {
+            b.iter(|| runtime.block_on(async { std::fs::read(path).expect("reads").len() }));
+        });
+        group.bench_with_input(
+            BenchmarkId::new("spawn_blocking(std::fs::read)", size),
+            &path,
+            |b, path| {
+                b.iter(|| {
+                    runtime.block_on(async {
+                        let path = path.clone();
+                        tokio::task::spawn_blocking(move || {
+                            std::fs::read(path).expect("reads").len()
+                        })
+                        .await
+                        .expect("no panic")
+                    })
+                });
+            },
+        );
+        group.bench_with_input(
+            BenchmarkId::new("tokio::fs::read", size),
+            &path,
+            |b, path| {
+                b.iter(|| {
+                    runtime.block_on(async { tokio::fs::read(path).await.expect("reads").len() })
+                });
+            },
+        );
+    }
+    group.finish();
+}
+
+criterion_group! {
+    name = files;
+    config = Criterion::default()
+        .sample_size(30)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    targets = read_file
+}
+criterion_main!(files);

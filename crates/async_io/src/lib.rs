@@ -1,0 +1,19 @@
+//! Waiting for real I/O: futures and tasks, from `poll` to ten thousand connections.
+//!
+//! - [`hand_future`]: a future and an executor written by hand;
+//! - [`orders`], [`thread_server`], [`task_server`], [`load`]: a loopback order server served
+//!   by a thread per connection and by a task per connection, and its load generator;
+//! - [`admission`]: backpressure with a semaphore;
+//! - [`stoves`]: what CPU work does to a `current_thread` runtime, and three fixes;
+//! - [`system`]: open-file limits and resident memory;
+//! - [`shared`]: which mutex to hold across an `.await`.
+
+pub mod admission;
+pub mod hand_future;
+pub mod load;
+pub mod orders;
+pub mod shared;
+pub mod stoves;
+pub mod system;
+pub mod task_server;
+pub mod thread_server;
