@@ -26,22 +26,24 @@ struct Args {
 const THREADS: [usize; 4] = [1, 2, 4, 8];
 
 // ANCHOR: measure
-/// Runs `jobs` copies of `job` on each thread count and prints a row per count.
-fn table(jobs: usize, at_best: impl Fn(usize) -> f64, job: impl Fn() + Sync) -> Result<()> {
+/// Runs `jobs` copies of `job` on each thread count and prints a row per count; returns the
+/// speedup of the last row (the most threads) over the first (one thread).
+fn table(jobs: usize, at_best: impl Fn(usize) -> f64, job: impl Fn() + Sync) -> Result<f64> {
     println!("  threads       time  speedup");
     let mut one_thread = None;
+    let mut speedup = 1.0;
     for threads in THREADS {
         let threads = NonZeroUsize::new(threads).context("thread counts are not zero")?;
         let start = Instant::now();
         run_jobs(jobs, threads, |_| job())?;
         let took = start.elapsed();
         let base = *one_thread.get_or_insert(took);
-        let speedup = base.as_secs_f64() / took.as_secs_f64();
+        speedup = base.as_secs_f64() / took.as_secs_f64();
         let best = at_best(threads.get());
         let ms = took.as_secs_f64() * 1e3;
         println!("  {threads:>7} {ms:>7.1} ms  {speedup:>6.2}x  (at best {best:.2}x)");
     }
-    Ok(())
+    Ok(speedup)
 }
 // ANCHOR_END: measure
 
@@ -58,10 +60,19 @@ fn main() -> Result<()> {
     println!("{jobs} waiting jobs: each sleeps {} ms", args.wait_ms);
     // Waiting needs no core: every thread can wait at the same time.
     let best_wait = |t: usize| rounds(1) / rounds(t);
-    table(jobs, best_wait, || std::thread::sleep(wait))?;
+    let waits = table(jobs, best_wait, || std::thread::sleep(wait))?;
+    // A verdict with a wide margin: sleeping threads need no core, so the most threads should
+    // come close to their best on any machine, however many cores it has or how busy it is.
+    let most = THREADS[THREADS.len() - 1];
+    let quarter = best_wait(most) / 4.0;
+    println!(
+        "  {most} threads waited more than {quarter:.1}x faster than 1: {}",
+        waits > quarter
+    );
 
     let limit = args.prime_limit;
-    println!("{jobs} CPU jobs: each counts the primes below {limit}");
+    let primes = count_primes(0..limit);
+    println!("{jobs} CPU jobs: each counts the primes below {limit} ({primes} of them)");
     // More threads than cores cannot help: at best, all cores are busy.
     let best_cpu = |t: usize| rounds(1) / rounds(t.min(cores));
     table(jobs, best_cpu, || {

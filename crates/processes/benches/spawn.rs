@@ -18,6 +18,7 @@ fn spawn_costs(c: &mut Criterion) {
         .sample_size(30)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(5));
+    // ANCHOR: bench
     group.bench_function("process", |b| {
         b.iter(|| {
             let status = Command::new("/bin/true")
@@ -38,6 +39,7 @@ fn spawn_costs(c: &mut Criterion) {
                 .expect("the empty thread does not panic");
         });
     });
+    // ANCHOR_END: bench
     group.finish();
 }
 

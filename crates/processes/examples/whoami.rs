@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, ensure};
 use clap::{Parser, ValueEnum};
-use nix::unistd::{getgid, getppid, getuid};
+use nix::unistd::{getgid, getuid};
 use processes::{describe, run_with_deadline, worker_command};
 
 /// Print this process's ids and working directory, then compare a child's.
@@ -41,7 +41,7 @@ struct Me {
 fn who_am_i() -> Result<Me> {
     Ok(Me {
         pid: std::process::id(),
-        parent: getppid().as_raw().try_into()?,
+        parent: std::os::unix::process::parent_id(),
         user: getuid().as_raw(),
         group: getgid().as_raw(),
         cwd: std::env::current_dir()?,

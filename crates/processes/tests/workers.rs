@@ -10,7 +10,7 @@ use std::thread;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail, ensure};
-use nix::unistd::getppid;
+
 use processes::{
     describe, is_unreaped_child, lines_channel, proc_state, run_with_deadline, stop, terminate,
     wait_deadline, worker_command, worker_role,
@@ -28,7 +28,11 @@ fn worker(role: &str) -> Result<()> {
             let after = COUNTER.fetch_add(1, Ordering::SeqCst) + 1;
             println!("{after}");
         }
-        "ids" => println!("{} {}", std::process::id(), getppid()),
+        "ids" => println!(
+            "{} {}",
+            std::process::id(),
+            std::os::unix::process::parent_id()
+        ),
         "panic" => panic!("the worker panics on purpose"),
         "deliver-forever" => {
             let mut out = std::io::stdout();

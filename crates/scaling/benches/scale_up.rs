@@ -1,6 +1,11 @@
 //! The scale-up curve: the same job on pools of 1, 2, 3, 4 threads, for a job that scales
 //! (the prime count) and for two that do not (one lock; a sum over a large array).
 //!
+//! The prime count and the sum also run as a plain sequential loop on the bench's own thread
+//! (`.../sequential`: no pool, no rayon), the baseline their speedups are measured against.
+//! The two addition jobs have no such row: their one-thread run already is the plain loop on
+//! one spawned thread, and what they show is what more threads do to that same code.
+//!
 //! `cargo bench -p scaling` takes about a minute and a half. On a 2-core machine, 3 and 4
 //! threads show oversubscription: more threads than cores.
 
@@ -9,12 +14,17 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
 use scaling::bottleneck::{big_array, one_lock, own_counters, sum_on};
-use scaling::{BENCH_RANGE, PRIMES_IN_BENCH_RANGE, count_primes_on, pool};
+use scaling::{BENCH_RANGE, PRIMES_IN_BENCH_RANGE, count_primes, count_primes_on, pool};
 
 /// The prime count over the lesson's range (14,440 primes), per pool size.
 fn primes(c: &mut Criterion) {
     let mut group = c.benchmark_group("primes_1M_to_1.2M");
     group.sampling_mode(SamplingMode::Flat);
+    // ANCHOR: sequential
+    group.bench_function("sequential", |b| {
+        b.iter(|| assert_eq!(count_primes(black_box(BENCH_RANGE)), PRIMES_IN_BENCH_RANGE));
+    });
+    // ANCHOR_END: sequential
     for threads in 1..=4 {
         let pool = pool(threads).expect("a pool");
         group.bench_with_input(BenchmarkId::from_parameter(threads), &pool, |b, pool| {
@@ -55,6 +65,9 @@ fn stream(c: &mut Criterion) {
     let expected = (LEN as u64) * (LEN as u64 - 1) / 2;
     let mut group = c.benchmark_group("sum_256MiB");
     group.sampling_mode(SamplingMode::Flat);
+    group.bench_function("sequential", |b| {
+        b.iter(|| assert_eq!(black_box(&data).iter().sum::<u64>(), expected));
+    });
     for threads in [1, 2, 4] {
         let pool = pool(threads).expect("a pool");
         group.bench_with_input(BenchmarkId::from_parameter(threads), &pool, |b, pool| {

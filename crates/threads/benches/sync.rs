@@ -1,5 +1,6 @@
 //! What sharing costs: a `Mutex` increment and an atomic increment, alone and with a second
-//! thread hammering the same counter, and a message through a channel.
+//! thread hammering the same counter, and messages through a channel: on one thread, as a
+//! round trip to a second thread and back, and streamed from a second thread.
 use std::hint::black_box;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Barrier, mpsc};
@@ -51,8 +52,42 @@ fn increments(c: &mut Criterion) {
     group.finish();
 }
 
-/// Times `iters` messages sent by a second thread and received by this one.
-fn across_threads(
+// ANCHOR: round_trip
+/// Times `iters` round trips: this thread sends a number to a second thread and waits for the
+/// answer; the second thread waits for the number and sends it back. Neither side can run
+/// ahead, so every message pays the hand-over and the wake-up of a receiver that is waiting.
+/// The second thread is started (and warmed up by one round trip) outside the timed part.
+fn round_trips(iters: u64) -> Duration {
+    let (to_echo, echo_inbox) = mpsc::channel::<u64>();
+    let (echo_outbox, from_echo) = mpsc::channel::<u64>();
+    thread::scope(move |scope| {
+        scope.spawn(move || {
+            // Ends when `to_echo` is dropped below, or when this thread's answers go nowhere.
+            for n in echo_inbox {
+                if echo_outbox.send(n).is_err() {
+                    break;
+                }
+            }
+        });
+        let round_trip = |n: u64| {
+            to_echo.send(n).expect("the echo thread is running");
+            from_echo.recv().expect("the echo thread answers")
+        };
+        black_box(round_trip(0));
+        let start = Instant::now();
+        for n in 0..iters {
+            black_box(round_trip(black_box(n)));
+        }
+        let took = start.elapsed();
+        drop(to_echo);
+        took
+    })
+}
+// ANCHOR_END: round_trip
+
+/// Times `iters` messages streamed by a second thread and received by this one: the sender
+/// never waits for an answer, so it runs ahead as far as the channel lets it.
+fn streamed(
     iters: u64,
     (tx, rx): (impl Fn(u64) -> bool + Sync, impl Fn() -> Option<u64>),
 ) -> Duration {
@@ -84,16 +119,19 @@ fn channels(c: &mut Criterion) {
             rx.recv().ok()
         })
     });
-    group.bench_function("send+recv, across threads", |b| {
+    group.bench_function("round trip to another thread and back", |b| {
+        b.iter_custom(round_trips)
+    });
+    group.bench_function("stream from another thread, unbounded", |b| {
         b.iter_custom(|iters| {
             let (tx, rx) = mpsc::channel::<u64>();
-            across_threads(iters, (|n| tx.send(n).is_ok(), || rx.recv().ok()))
+            streamed(iters, (|n| tx.send(n).is_ok(), || rx.recv().ok()))
         })
     });
-    group.bench_function("send+recv, across threads, bounded 64", |b| {
+    group.bench_function("stream from another thread, bounded 64", |b| {
         b.iter_custom(|iters| {
             let (tx, rx) = mpsc::sync_channel::<u64>(64);
-            across_threads(iters, (|n| tx.send(n).is_ok(), || rx.recv().ok()))
+            streamed(iters, (|n| tx.send(n).is_ok(), || rx.recv().ok()))
         })
     });
     group.finish();
