@@ -33,26 +33,19 @@ fn every_chapter_page_is_listed_in_the_summary() {
 
 #[test]
 fn every_chapter_page_ends_with_its_starter_command() {
-    let root = workspace_tests::root();
-    for entry in std::fs::read_dir(root.join("book/src")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "md") {
-            continue;
-        }
-        let text = std::fs::read_to_string(&path).unwrap();
-        let Some(name) = text
-            .lines()
-            .find_map(|l| l.trim().strip_prefix("<!-- crate: "))
-            .and_then(|l| l.strip_suffix(" -->"))
-        else {
+    let ws = xtask::workspace::Workspace::load(&workspace_tests::root()).unwrap();
+    let pages = xtask::book::load(&ws).unwrap();
+    for page in pages {
+        let Some((name, _)) = &page.crate_marker else {
             continue;
         };
+        let text = std::fs::read_to_string(&page.path).unwrap();
         let command = format!("cargo xtask starter {name} ");
         let last_lines: Vec<&str> = text.trim_end().lines().rev().take(8).collect();
         assert!(
             last_lines.iter().any(|l| l.contains(&command)),
             "{} does not end with `{command}DEST`",
-            path.display()
+            page.display
         );
     }
 }

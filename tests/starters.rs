@@ -6,14 +6,8 @@ use std::process::Command;
 use workspace_tests::root;
 
 fn chapters() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(root().join("crates"))
-        .unwrap()
-        .filter_map(Result::ok)
-        .filter(|e| e.path().join("Cargo.toml").is_file())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
+    let ws = xtask::workspace::Workspace::load(&root()).unwrap();
+    ws.names().into_iter().map(String::from).collect()
 }
 
 #[test]
@@ -34,6 +28,10 @@ fn every_chapter_exports_a_starter_that_passes_its_tests_alone() {
             "{chapter}: {manifest}"
         );
         assert!(!manifest.contains("path ="), "{chapter}: {manifest}");
+        assert!(
+            !manifest.contains("metadata.xtask"),
+            "{chapter}: {manifest}"
+        );
         assert!(
             manifest.contains("[workspace]"),
             "{chapter} is a workspace of its own"

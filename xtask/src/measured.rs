@@ -64,12 +64,16 @@ impl Figures {
     }
 
     fn measured(&self, body: &str) -> Result<String, String> {
-        let mut words = body.splitn(3, char::is_whitespace);
-        let (Some(chapter), Some(what), Some(key)) = (words.next(), words.next(), words.next())
-        else {
+        // Words may be broken over lines like any prose: ids never hold two spaces in a row.
+        let mut words = body.split_whitespace();
+        let (Some(chapter), Some(what)) = (words.next(), words.next()) else {
             return Err("write `{{#measured CHAPTER median|ratio|efficiency ID}}`".into());
         };
-        let key = key.trim();
+        let key = words.collect::<Vec<_>>().join(" ");
+        if key.is_empty() {
+            return Err("write `{{#measured CHAPTER median|ratio|efficiency ID}}`".into());
+        }
+        let key = key.as_str();
         let results = self.results.get(chapter).ok_or_else(|| {
             format!("chapter `{chapter}` has no measurements (book/src/generated/{chapter}.json)")
         })?;
@@ -201,7 +205,7 @@ mod tests {
     fn renders_each_kind() {
         let f = figures();
         let (text, problems) = f.expand(concat!(
-            "sequential {{#measured pools median seq}}, rayon {{#measured pools ratio speedup}}\n",
+            "sequential {{#measured pools median seq}}, rayon {{#measured pools\n  ratio speedup}}\n",
             "({{#measured pools efficiency speedup}}); Python said {{#quoted 2.5 ms | [the docs](https://docs.python.org/)}};\n",
             "a {{#setting 5 s}} deadline, and \\{{#measured shown as written}}.\n",
         ));

@@ -130,6 +130,20 @@ fn standalone_manifest(
         }
     }
 
+    // The xtask's settings for the chapter (what its bench tables compare) mean nothing to a
+    // project without the book's xtask.
+    if let Some(metadata) = manifest["package"]
+        .get_mut("metadata")
+        .and_then(Item::as_table_like_mut)
+    {
+        metadata.remove("xtask");
+        if metadata.is_empty() {
+            manifest["package"]
+                .as_table_mut()
+                .map(|p| p.remove("metadata"));
+        }
+    }
+
     // Every dependency table, including target-specific ones.
     let ws_deps = ws.get("dependencies").and_then(Item::as_table);
     for table in dependency_tables(manifest) {

@@ -53,7 +53,11 @@ pub fn check(ws: &Workspace, chapters: &[Chapter]) -> Vec<String> {
 pub fn hand_typed(page: &str) -> Vec<(usize, String)> {
     // Placeholders carry ids, values and sources of their own: not prose. Blank them out
     // first (keeping every offset), as markdown would split one that holds a link.
-    let blanked = PLACEHOLDER.replace_all(page, |c: &regex::Captures<'_>| " ".repeat(c[0].len()));
+    let blanked = PLACEHOLDER.replace_all(page, |c: &regex::Captures<'_>| {
+        c[0].bytes()
+            .map(|b| if b == b'\n' { '\n' } else { ' ' })
+            .collect::<String>()
+    });
     let page = blanked.as_ref();
     let line_of = |offset: usize| page[..offset].matches('\n').count() + 1;
     let mut found = Vec::new();
