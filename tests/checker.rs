@@ -401,7 +401,7 @@ fn ctrl_c_during_a_check_kills_the_running_example_and_all_it_started() {
         // The copy: a check with the interrupt handler installed, as `cargo xtask check` has.
         xtask::runner::install_interrupt_handler().unwrap();
         let mut opts = xtask::check::Options::new(&root);
-        opts.target_dir = Some(workspace_tests::root().join("target/fixture-target"));
+        opts.target_dir = Some(std::path::Path::new(&root).join("target"));
         opts.tests = false;
         opts.book = false;
         let result = xtask::check::run(&opts, &mut std::io::stdout());
