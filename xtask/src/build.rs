@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 use cargo_metadata::{Message, TargetKind};
 
 pub use crate::book::RunTarget;
-use crate::workspace::{Workspace, cargo_program};
+use crate::workspace::{Workspace, cargo_program, without_cargo_run_env};
 
 /// Built programs: `(release, package, target)` to the executable.
 pub type Executables = BTreeMap<(bool, String, RunTarget), PathBuf>;
@@ -22,8 +22,13 @@ pub type TestBinaries = BTreeMap<String, Vec<(String, PathBuf)>>;
 /// `cargo` in the workspace root, building in the workspace's target folder.
 pub fn cargo(ws: &Workspace) -> Command {
     let mut cmd = Command::new(cargo_program());
-    cmd.current_dir(&ws.root)
-        .env("CARGO_TARGET_DIR", &ws.target_dir);
+    cmd.current_dir(&ws.root);
+    without_cargo_run_env(&mut cmd);
+    // Only when it was moved (the fixture tests): the same environment as a plain `cargo
+    // test` keeps every build script's fingerprint the same.
+    if ws.target_dir != ws.metadata.target_directory.as_std_path() {
+        cmd.env("CARGO_TARGET_DIR", &ws.target_dir);
+    }
     cmd
 }
 

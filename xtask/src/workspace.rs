@@ -191,6 +191,30 @@ pub fn find_root_from(dir: &Path) -> Result<PathBuf> {
     Ok(root.to_path_buf())
 }
 
+/// Removes from `cmd`'s environment what `cargo run` told the xtask about itself
+/// (`CARGO_MANIFEST_DIR`, `CARGO_PKG_*`, ...). Those describe the xtask, not the program
+/// started; and a build script that reads one (ring's reads `CARGO_MANIFEST_DIR` and the
+/// `CARGO_PKG_*` through `rerun-if-env-changed`) would make a cargo started from the xtask
+/// rebuild what the README's plain `cargo test --workspace` then rebuilds again.
+pub fn without_cargo_run_env(cmd: &mut Command) -> &mut Command {
+    for (key, _) in std::env::vars_os() {
+        let key = key.to_string_lossy();
+        let from_cargo_run = key.starts_with("CARGO_PKG_")
+            || key.starts_with("CARGO_MANIFEST_")
+            || matches!(
+                key.as_ref(),
+                "CARGO_CRATE_NAME"
+                    | "CARGO_BIN_NAME"
+                    | "CARGO_PRIMARY_PACKAGE"
+                    | "CARGO_TARGET_TMPDIR"
+            );
+        if from_cargo_run {
+            cmd.env_remove(key.as_ref());
+        }
+    }
+    cmd
+}
+
 /// The cargo that runs us (set by `cargo run`), else the one on PATH.
 pub fn cargo_program() -> PathBuf {
     std::env::var_os("CARGO").map_or_else(|| "cargo".into(), PathBuf::from)

@@ -107,7 +107,9 @@ pub fn run(
         // The book shows output under a plain environment: no backtraces, no colours.
         .env_remove("RUST_BACKTRACE")
         .env_remove("RUST_LIB_BACKTRACE")
-        .env("NO_COLOR", "1")
+        .env("NO_COLOR", "1");
+    // What `cargo run` set for the xtask describes the xtask, not this program.
+    crate::workspace::without_cargo_run_env(&mut cmd)
         .envs(env.iter().map(|(k, v)| (k, v)))
         .process_group(0);
     let start = Instant::now();

@@ -32,6 +32,22 @@ fn within(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
     true
 }
 
+/// `cargo test` gives this test what `cargo run` gives the xtask: `CARGO_MANIFEST_DIR` and
+/// `CARGO_PKG_*` describing its own package. A program the runner starts must not inherit
+/// them: a cargo started with them rebuilds ring and everything above it.
+#[test]
+fn what_cargo_said_about_us_is_not_passed_on() {
+    assert!(
+        std::env::var_os("CARGO_MANIFEST_DIR").is_some(),
+        "run under cargo"
+    );
+    let out = sh(
+        "echo ${CARGO_MANIFEST_DIR:-unset} ${CARGO_PKG_NAME:-unset} ${CARGO_CRATE_NAME:-unset}",
+        Duration::from_secs(5),
+    );
+    assert_eq!(out.output, "unset unset unset\n");
+}
+
 #[test]
 fn merges_stdout_and_stderr_in_order() {
     let out = sh("echo one; echo two >&2; echo three", Duration::from_secs(5));
