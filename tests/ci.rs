@@ -86,3 +86,24 @@ fn no_workspace_test_assumes_the_build_folder() {
         }
     }
 }
+
+/// The xtask stays small enough to find one's way in: no source file over 500 lines.
+#[test]
+fn no_xtask_source_file_is_over_500_lines() {
+    fn walk(dir: &std::path::Path, found: &mut Vec<(String, usize)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let lines = std::fs::read_to_string(&path).unwrap().lines().count();
+                found.push((path.display().to_string(), lines));
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(&root().join("xtask/src"), &mut found);
+    assert!(found.len() > 10, "{found:?}");
+    let big: Vec<_> = found.iter().filter(|(_, n)| *n > 500).collect();
+    assert!(big.is_empty(), "split these by concern: {big:?}");
+}
