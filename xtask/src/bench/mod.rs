@@ -5,13 +5,15 @@
 //!   every other generated file, and every `{{#measured}}` figure in the prose, is drawn from;
 //! - `<chapter>.md`: the fragment with the table of results and the chapter's ratios;
 //! - `<chapter>-*.svg`: its plots;
-//! - `costs.md`: the appendix table, "what concurrency costs on this machine".
+//! - `costs.md`: the appendix table, "what concurrency costs on this machine";
+//! - `costs-ladder.svg`: the same costs as dots on one logarithmic time axis (`ladder.rs`).
 //!
 //! What each chapter compares is its own business: the `[package.metadata.xtask]` table of
 //! its `Cargo.toml` (see `meta.rs`). Each bench target runs with `CRITERION_HOME` pointing at
 //! a fresh folder of its own, so every result found there was written by that run.
 
 pub mod criterion;
+pub mod ladder;
 pub mod machine;
 pub mod plot;
 pub mod render;
@@ -63,11 +65,14 @@ pub fn render_again(ws: &Workspace, out: &mut dyn Write) -> Result<()> {
             format!("bench: rendered book/src/generated/{name}.md again"),
         );
     }
-    std::fs::write(
-        generated.join("costs.md"),
-        costs_file(&ws.chapters, &all, &book_pages(ws)?),
-    )?;
-    say(out, "bench: rendered book/src/generated/costs.md again");
+    write_costs(&generated, &ws.chapters, &all, &book_pages(ws)?)?;
+    say(
+        out,
+        format!(
+            "bench: rendered book/src/generated/costs.md and {} again",
+            ladder::FILE
+        ),
+    );
     Ok(())
 }
 
@@ -220,10 +225,7 @@ pub fn run(ws: &Workspace, opts: &Options, out: &mut dyn Write) -> Result<Vec<St
         say(out, format!("bench: wrote book/src/generated/{name}.md"));
     }
     let all = load_results(&generated)?;
-    std::fs::write(
-        generated.join("costs.md"),
-        costs_file(&ws.chapters, &all, &pages),
-    )?;
+    write_costs(&generated, &ws.chapters, &all, &pages)?;
     say(
         out,
         format!(
@@ -312,13 +314,9 @@ pub fn load_results(generated: &Path) -> Result<BTreeMap<String, ChapterResults>
     Ok(all)
 }
 
-/// `costs.md`: every chapter's cost rows, from whichever chapters have results.
-pub fn costs_file(
-    chapters: &[ChapterCrate],
-    all: &BTreeMap<String, ChapterResults>,
-    pages: &Pages,
-) -> String {
-    let costs: Vec<_> = chapters
+/// Every chapter's cost rows, `(chapter, row)`, in the workspace's order.
+fn all_costs(chapters: &[ChapterCrate]) -> Vec<(String, crate::meta::Cost)> {
+    chapters
         .iter()
         .flat_map(|c| {
             c.meta
@@ -326,8 +324,40 @@ pub fn costs_file(
                 .iter()
                 .map(|cost| (c.name.clone(), cost.clone()))
         })
-        .collect();
-    render::render_costs(all, &costs, pages)
+        .collect()
+}
+
+/// `costs.md`: every chapter's cost rows, from whichever chapters have results.
+pub fn costs_file(
+    chapters: &[ChapterCrate],
+    all: &BTreeMap<String, ChapterResults>,
+    pages: &Pages,
+) -> String {
+    render::render_costs(all, &all_costs(chapters), pages)
+}
+
+/// `costs-ladder.svg`: the same rows as `costs.md`, drawn on one logarithmic time axis.
+pub fn costs_ladder(
+    chapters: &[ChapterCrate],
+    all: &BTreeMap<String, ChapterResults>,
+    pages: &Pages,
+) -> Result<String> {
+    ladder::draw_ladder(all, &all_costs(chapters), pages)
+}
+
+/// Writes `costs.md` and `costs-ladder.svg`.
+fn write_costs(
+    generated: &Path,
+    chapters: &[ChapterCrate],
+    all: &BTreeMap<String, ChapterResults>,
+    pages: &Pages,
+) -> Result<()> {
+    std::fs::write(generated.join("costs.md"), costs_file(chapters, all, pages))?;
+    std::fs::write(
+        generated.join(ladder::FILE),
+        costs_ladder(chapters, all, pages)?,
+    )?;
+    Ok(())
 }
 
 /// Each chapter's page and title, from the book, for links to it.

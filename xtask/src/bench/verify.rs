@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::Result;
 
 use super::render::Pages;
-use super::{chapter_files, costs_file, load_results, measures};
+use super::{chapter_files, costs_file, costs_ladder, ladder, load_results, measures};
 use crate::workspace::{ChapterCrate, generated_dir};
 
 /// One message per problem; empty when everything generated is what the JSON renders to.
@@ -83,6 +83,18 @@ pub fn verify(root: &Path, chapters: &[ChapterCrate], pages: &Pages) -> Result<V
     if root.join("book/src/costs.md").is_file() {
         let text = costs_file(chapters, &all, pages);
         problems.extend(compare(&generated.join("costs.md"), "costs.md", &text, ""));
+        match costs_ladder(chapters, &all, pages) {
+            Ok(svg) => problems.extend(compare(
+                &generated.join(ladder::FILE),
+                ladder::FILE,
+                &svg,
+                "",
+            )),
+            Err(e) => problems.push(format!(
+                "cannot draw book/src/generated/{}: {e:#}",
+                ladder::FILE
+            )),
+        }
     }
     Ok(problems)
 }
@@ -153,6 +165,11 @@ mod tests {
             costs_file(std::slice::from_ref(&chapter), &all, &pages),
         )
         .unwrap();
+        std::fs::write(
+            generated.join(ladder::FILE),
+            costs_ladder(std::slice::from_ref(&chapter), &all, &pages).unwrap(),
+        )
+        .unwrap();
         (dir, vec![chapter], pages)
     }
 
@@ -197,6 +214,31 @@ mod tests {
                 .iter()
                 .any(|p| p.starts_with("book/src/generated/costs.md:1:")),
             "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_stale_or_missing_costs_ladder_fails() {
+        let (dir, chapters, pages) = setup();
+        let ladder = generated_dir(dir.path()).join(ladder::FILE);
+        let svg = std::fs::read_to_string(&ladder).unwrap();
+        assert!(svg.contains("one g"), "{svg}");
+        // A cost row relabelled in the metadata: the table and the chart are both stale.
+        let mut relabelled = chapters.clone();
+        relabelled[0].meta.costs[0].what = "one g, relabelled".into();
+        let problems = verify(dir.path(), &relabelled, &pages).unwrap();
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.starts_with("book/src/generated/costs-ladder.svg:")
+                    && p.contains("run `cargo xtask bench`")),
+            "{problems:?}"
+        );
+        std::fs::remove_file(&ladder).unwrap();
+        let problems = verify(dir.path(), &chapters, &pages).unwrap();
+        assert_eq!(
+            problems,
+            ["book/src/generated/costs-ladder.svg is missing: run `cargo xtask bench`"]
         );
     }
 
