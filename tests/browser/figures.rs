@@ -231,6 +231,24 @@ pub fn every_solution_opens(session: &Session) -> Result<()> {
         "the probe's open solution was not caught: {caught:?}"
     );
 
+    // The markup the book's `{{#exercise}}` placeholder renders to, proved on the demo
+    // fixture's exercise whatever the chapters hold: served beside the book.
+    let demo = workspace_tests::Fixture::new("demo");
+    let index = xtask::build_book(demo.path())?;
+    xtask::workspace::copy_tree(
+        index.parent().context("index.html has a folder")?,
+        &snapshot.path().join("browser-test-demo"),
+        &|_| false,
+    )?;
+    open(tab, &format!("{origin}/browser-test-demo/demo.html"))?;
+    let demo_solutions = check_solutions(tab, "the demo fixture's demo.html")?;
+    ensure!(
+        demo_solutions == 1,
+        "the demo fixture's page shows {demo_solutions} solutions, not its one exercise's"
+    );
+    let opened = "details.solution[open]";
+    screenshot(tab, &shots.join("solution-open-demo.png"), Some(opened))?;
+
     let mut total = 0;
     let mut shot = false;
     for chapter in chapters {
@@ -238,7 +256,7 @@ pub fn every_solution_opens(session: &Session) -> Result<()> {
         let n = check_solutions(tab, &chapter.html)?;
         if n > 0 && !shot {
             let file = shots.join("solution-open.png");
-            screenshot(tab, &file, Some("details.solution[open]"))?;
+            screenshot(tab, &file, Some(opened))?;
             shot = true;
         }
         total += n;
