@@ -234,6 +234,12 @@ pub fn every_solution_opens(session: &Session) -> Result<()> {
     // The markup the book's `{{#exercise}}` placeholder renders to, proved on the demo
     // fixture's exercise whatever the chapters hold: served beside the book.
     let demo = workspace_tests::Fixture::new("demo");
+    // As in the book: no playground, whose script would fetch from play.rust-lang.org.
+    let config = demo.read("book/book.toml");
+    demo.write(
+        "book/book.toml",
+        &format!("{config}\n[output.html.playground]\nrunnable = false\n"),
+    );
     let index = xtask::build_book(demo.path())?;
     xtask::workspace::copy_tree(
         index.parent().context("index.html has a folder")?,
