@@ -189,7 +189,8 @@ impl Exercise {
     }
 }
 
-/// A chapter's exercises, in the order `src/exercises/mod.rs` declares them.
+/// A chapter's exercises, easy to hard, each level in the order `src/exercises/mod.rs`
+/// declares them.
 pub fn of_chapter(krate: &ChapterCrate, shown_root: &Path) -> Result<Vec<Exercise>> {
     let dir = krate.dir.join(DIR);
     let module = dir.join("mod.rs");
@@ -210,6 +211,8 @@ pub fn of_chapter(krate: &ChapterCrate, shown_root: &Path) -> Result<Vec<Exercis
         let shown = crate::workspace::display_path(shown_root, &path);
         out.push(Exercise::read(&krate.name, &path, &shown)?);
     }
+    // Easy first: the order a reader takes them in (stable, so mod.rs breaks ties).
+    out.sort_by_key(|e| e.difficulty);
     Ok(out)
 }
 
