@@ -37,9 +37,10 @@ impl PriceList {
     /// remembered). Other threads are never kept waiting by a `fetch` for another dish.
     pub fn price(&self, dish: &str, fetch: impl FnOnce(&str) -> u32) -> u32 {
         // solution: begin, skeleton: *self.prices.lock().unwrap().entry(dish.to_owned()).or_default().get_or_init(|| fetch(dish))
-        // A temporary lives until the end of its statement: in the one-liner, the guard that
-        // `lock()` returns lived until `get_or_init` had returned, so through the whole fetch.
-        // Here the guard is a local of this block, and is dropped at its closing brace.
+        // A temporary is dropped only once the statement (or, in the one-liner, the function's
+        // final expression) that made it is done: the guard that `lock()` returned there lived
+        // until `get_or_init` had returned, so through the whole fetch. Here the guard is a
+        // local of this block, and is dropped at its closing brace.
         let cell = {
             let mut prices = self.prices.lock().unwrap_or_else(PoisonError::into_inner);
             Arc::clone(prices.entry(dish.to_owned()).or_default())
