@@ -11,8 +11,9 @@
 //! - the dishes cook at the same time, so serving three dishes takes as long as the slowest
 //!   one, not the sum of all three;
 //! - a dish that panics is a bug, not a result: `join_next` gives it back as an error, and
-//!   `as_they_finish` must panic in its turn with the same payload (the chapter's
-//!   `std::panic::resume_unwind` does that for threads; a `JoinError` has `into_panic`).
+//!   `as_they_finish` must panic in its turn with the same payload. A `JoinError` hands the
+//!   payload over with `into_panic`, and `std::panic::resume_unwind` panics with it again (the
+//!   Threads chapter does the same with a thread's panic).
 //!
 //! The tests run on tokio's paused clock, so the cooking times are exact and take no real time.
 

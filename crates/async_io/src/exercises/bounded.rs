@@ -10,8 +10,8 @@
 //!
 //! What a correct answer does, as the tests check it on tokio's paused clock:
 //!
-//! - with 20 orders and 3 stoves, at most 3 orders are cooking at any moment, and 3 are
-//!   reached (the stoves are used);
+//! - with 20 orders and 1, 3 or 7 stoves, never more orders are cooking at once than there
+//!   are stoves, and that many are reached (every stove is used);
 //! - every output is in its order's place;
 //! - with 2 stoves and six orders of 10 units each, closing at 15 units serves the first four
 //!   (two finished at 10, two started at 10 and finished at 20) and skips the last two;
@@ -19,8 +19,9 @@
 //!
 //! The tools are in the chapter's sections on backpressure and shutdown: a `Semaphore` with one
 //! permit per stove (an order holds a permit while it cooks), a `JoinSet` for the tasks, and
-//! `tokio::select!` to wait for a permit and for `closing` at the same time. Remember that an
-//! output must go back to its place: a task can return its index along with the output.
+//! `tokio::select!` to wait for a permit and for `closing` at the same time (think about which
+//! one wins when both are ready at once). Remember that an output must go back to its place: a
+//! task can return its index along with the output.
 
 use std::future::Future;
 
