@@ -53,6 +53,14 @@ mod tests {
 
     const UNIT: Duration = Duration::from_millis(100);
 
+    /// Awaits `future`, failing the test if it never ends (on the paused clock a day passes at
+    /// once when nothing else can run), so that a wrong answer cannot hang the test.
+    async fn or_fail<F: std::future::Future>(future: F) -> F::Output {
+        tokio::time::timeout(Duration::from_secs(86_400), future)
+            .await
+            .expect("never returned")
+    }
+
     async fn dish(name: &'static str, units: u32) -> &'static str {
         sleep(UNIT * units).await;
         if name == "burnt" {
@@ -63,16 +71,24 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn dishes_are_served_in_the_order_they_finish() {
-        let served =
-            as_they_finish(vec![dish("ramen", 3), dish("soup", 1), dish("gyoza", 2)]).await;
+        let served = or_fail(as_they_finish(vec![
+            dish("ramen", 3),
+            dish("soup", 1),
+            dish("gyoza", 2),
+        ]))
+        .await;
         assert_eq!(served, ["soup", "gyoza", "ramen"]);
     }
 
     #[tokio::test(start_paused = true)]
     async fn the_dishes_cook_at_the_same_time() {
         let start = Instant::now();
-        let served =
-            as_they_finish(vec![dish("ramen", 3), dish("soup", 3), dish("gyoza", 3)]).await;
+        let served = or_fail(as_they_finish(vec![
+            dish("ramen", 3),
+            dish("soup", 3),
+            dish("gyoza", 3),
+        ]))
+        .await;
         let took = start.elapsed();
         assert_eq!(served.len(), 3);
         // One after the other they would take 9 units; together, 3.
@@ -82,7 +98,9 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_dish_that_panics_makes_the_whole_service_panic() {
         let service = tokio::spawn(as_they_finish(vec![dish("soup", 1), dish("burnt", 2)]));
-        let error = service.await.expect_err("a panicking dish was ignored");
+        let error = or_fail(service)
+            .await
+            .expect_err("a panicking dish was ignored");
         assert!(error.is_panic(), "{error}");
         let payload = error.into_panic();
         let message = payload

@@ -42,13 +42,21 @@ mod tests {
 
     const UNIT: Duration = Duration::from_millis(100);
 
+    /// Awaits `future`, failing the test if it never ends (on the paused clock a day passes at
+    /// once when nothing else can run), so that a wrong answer cannot hang the test.
+    async fn or_fail<F: std::future::Future>(future: F) -> F::Output {
+        tokio::time::timeout(Duration::from_secs(86_400), future)
+            .await
+            .expect("never returned")
+    }
+
     #[tokio::test(start_paused = true)]
     async fn an_order_ready_in_time_is_returned_without_waiting_for_the_limit() {
         let start = Instant::now();
-        let got = within(UNIT * 10, async {
+        let got = or_fail(within(UNIT * 10, async {
             sleep(UNIT * 2).await;
             "ramen"
-        })
+        }))
         .await;
         assert_eq!(got, Ok("ramen"));
         let waited = start.elapsed();
@@ -60,11 +68,11 @@ mod tests {
         // The order holds the sending half of a channel: dropping the order closes it.
         let (kept, closed) = oneshot::channel::<()>();
         let start = Instant::now();
-        let got = within(UNIT * 2, async move {
+        let got = or_fail(within(UNIT * 2, async move {
             let _kept = kept;
             sleep(Duration::from_secs(3600)).await;
             "banquet"
-        })
+        }))
         .await;
         let waited = start.elapsed();
         assert_eq!(got, Err(TooSlow { waited: UNIT * 2 }));
@@ -73,7 +81,7 @@ mod tests {
             "gave up after {waited:?}, not at the deadline"
         );
         assert!(
-            closed.await.is_err(),
+            or_fail(closed).await.is_err(),
             "the late order was not dropped: it still holds its channel"
         );
     }
