@@ -86,22 +86,31 @@ mod tests {
         (fetching, answered)
     }
 
-    /// Asks for `dish` on another thread and waits at most `PATIENCE` for the answer.
-    fn ask_meanwhile(list: &Arc<PriceList>, dish: &'static str, fetch: fn(&str) -> u32) -> u32 {
+    /// Asks for `dish` on another thread and waits at most `PATIENCE` for the answer, so that
+    /// a wrong answer that blocks fails the test instead of hanging it.
+    fn ask(
+        list: &Arc<PriceList>,
+        dish: &'static str,
+        fetch: fn(&str) -> u32,
+    ) -> Result<u32, mpsc::RecvTimeoutError> {
         let (answer, answered) = mpsc::channel();
         let list = Arc::clone(list);
         std::thread::spawn(move || {
             let _ = answer.send(list.price(dish, fetch));
         });
-        answered.recv_timeout(PATIENCE).unwrap_or_else(|_| {
-            panic!("asking for {dish} waited for the fetch of another dish: the lock is held")
-        })
+        answered.recv_timeout(PATIENCE)
     }
+
+    const LOCK_HELD: &str = "waited for the fetch of another dish: the lock is held";
 
     #[test]
     fn other_dishes_are_served_while_one_is_being_fetched() {
         let list = Arc::new(PriceList::default());
-        assert_eq!(list.price("tea", |_| 3), 3);
+        assert_eq!(
+            ask(&list, "tea", |_| 3),
+            Ok(3),
+            "the first price never came"
+        );
 
         let (release, released) = mpsc::channel();
         let (fetching, answered) = slow_fetch(&list, "ramen", 12, released);
@@ -110,12 +119,16 @@ mod tests {
             .expect("the fetch of ramen never began");
 
         // Ramen's supplier is still busy: a known price and a new dish must not wait for it.
-        assert_eq!(ask_meanwhile(&list, "tea", |_| panic!("tea was known")), 3);
-        assert_eq!(ask_meanwhile(&list, "gyoza", |_| 7), 7);
+        assert_eq!(
+            ask(&list, "tea", |_| panic!("tea was known")),
+            Ok(3),
+            "tea {LOCK_HELD}"
+        );
+        assert_eq!(ask(&list, "gyoza", |_| 7), Ok(7), "gyoza {LOCK_HELD}");
 
         release.send(()).unwrap();
         assert_eq!(answered.recv_timeout(PATIENCE), Ok(12));
-        assert_eq!(list.price("ramen", |_| panic!("ramen was known")), 12);
+        assert_eq!(ask(&list, "ramen", |_| panic!("ramen was known")), Ok(12));
     }
 
     #[test]
@@ -140,7 +153,7 @@ mod tests {
             });
         }
         // Meanwhile the list serves everybody else.
-        assert_eq!(ask_meanwhile(&list, "tea", |_| 3), 3);
+        assert_eq!(ask(&list, "tea", |_| 3), Ok(3), "tea {LOCK_HELD}");
 
         release.send(()).unwrap();
         assert_eq!(first.recv_timeout(PATIENCE), Ok(12));
