@@ -13,6 +13,7 @@ compile_error!(
 );
 
 pub mod builders;
+pub mod exercises;
 pub mod hotspot;
 pub mod memory;
 pub mod python;
