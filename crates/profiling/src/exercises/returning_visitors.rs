@@ -1,4 +1,4 @@
-//! Exercise: Fix the accidental O(n²) (medium)
+//! Exercise: Fix the accidental quadratic loop (medium)
 //!
 //! A site keeps the list of visitors of each day. `returning_visitors_slow` answers "who came
 //! back?": the visitors of `today` who also came `yesterday`, each once, in the order they
