@@ -4,3 +4,4 @@
 pub mod flame_graph;
 pub mod median_of_runs;
 pub mod returning_visitors;
+pub mod string_builder;
