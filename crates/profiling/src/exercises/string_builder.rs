@@ -113,11 +113,16 @@ mod tests {
             .env(ALONE, "1")
             .output()
             .expect("the test program runs again");
-        let report = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        // Indented, so that its lines are not read as this program's own test results.
+        let report: String = [out.stdout, out.stderr]
+            .iter()
+            .flat_map(|bytes| {
+                String::from_utf8_lossy(bytes)
+                    .lines()
+                    .map(|l| format!("  | {l}\n"))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
         assert!(out.status.success(), "alone, the test failed:\n{report}");
         assert!(
             report.contains("1 passed"),
