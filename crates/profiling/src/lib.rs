@@ -6,6 +6,9 @@
 //! ([`memory`], with the `dhat` heap profiler), profiles a deliberately slow program's CPU
 //! time into a flamegraph ([`hotspot`], with the `pprof` sampling profiler), and runs the
 //! lesson's Python next to the Rust ([`python`]).
+//!
+//! [`exercises`] holds the chapter's exercises: a timing loop, a string built once, an
+//! accidental quadratic loop, and a flame graph laid out by hand.
 
 #[cfg(not(unix))]
 compile_error!(
@@ -13,6 +16,7 @@ compile_error!(
 );
 
 pub mod builders;
+pub mod exercises;
 pub mod hotspot;
 pub mod memory;
 pub mod python;
