@@ -1,0 +1,6 @@
+//! Exercises for the chapter "Scale-up versus scale-out"; each file holds the task, its
+//! solution and its tests.
+
+pub mod fit_times;
+pub mod rendezvous;
+pub mod slowest_stage;
