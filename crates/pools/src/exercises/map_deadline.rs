@@ -1,6 +1,6 @@
 //! Exercise: One deadline for a whole map (hard)
 //!
-//! Write `map_within`: run `f` on every item on the hand-made [`ThreadPool`] and give each
+//! Write `map_within`: run `f` on every item on the hand-made `ThreadPool` and give each
 //! item its outcome, in input order, but return within `limit` of the call whatever the jobs
 //! do. `Some(outcome)` for a job that ended by then, `None` for one that did not. This is
 //! Python's `executor.map(f, items, timeout=...)`, without the exception: what ended in time

@@ -1,7 +1,7 @@
 //! Exercise: Keep the order, bound the jobs in flight (medium)
 //!
-//! Write `par_map_window`: run `f` on every item on the hand-made [`ThreadPool`] and return
-//! the outcomes in the order of `items`, like [`ThreadPool::map`], but never have more than
+//! Write `par_map_window`: run `f` on every item on the hand-made `ThreadPool` and return
+//! the outcomes in the order of `items`, like `ThreadPool::map`, but never have more than
 //! `window` jobs submitted and not yet collected. `ThreadPool::map` submits every item
 //! before it waits for the first: for a million items that is a million boxed jobs and a
 //! million handles at once. With a window, memory stays bounded however long the input is,

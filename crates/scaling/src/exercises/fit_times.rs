@@ -22,12 +22,12 @@
 //! - skips runs with 0 threads, and returns `None` unless the runs have at least two
 //!   different thread counts (a line needs two);
 //! - recovers `a` and `b` from timings made exactly by the law (up to rounding), so its
-//!   [`Fit::serial_fraction`] agrees with the chapter's fit on the same runs;
+//!   `Fit::serial_fraction` agrees with the chapter's fit on the same runs;
 //! - gives 0 rather than a negative part: a negative serial time means the timings were
 //!   noisier than the serial part is long (or faster than linear, thanks to the caches).
 //!
 //! Feed it the rows of the `scale_up` example (only the rows with no more threads than
-//! cores: beyond them, threads take turns) and ask [`Fit::predict`] about a bigger machine.
+//! cores: beyond them, threads take turns) and ask `Fit::predict` about a bigger machine.
 
 use crate::laws::Run;
 

@@ -5,12 +5,12 @@
 //! the cluster: when a host joins, only the keys it takes over move; when a host leaves,
 //! only its own keys move.
 //!
-//! The chapter's [`crate::dataflow::owner`] deals blocks round robin, `block % peers`: fine
+//! The chapter's `dataflow::owner` deals blocks round robin, `block % peers`: fine
 //! for one run with a fixed set of workers, but going from 4 to 5 workers gives most blocks
 //! a new owner. On machines that keep data on their disks, every moved key is data to copy.
 //!
 //! Use *rendezvous hashing* (also called highest random weight): every host gives the key a
-//! score, [`score`]`(host, key)`, and the host with the highest score owns it. On equal
+//! score, `score(host, key)`, and the host with the highest score owns it. On equal
 //! scores, the host whose name sorts first wins, so the order of the host list never
 //! matters. Why it works: the scores of a key on the other hosts do not change when a host
 //! joins or leaves, so a key changes owner only if the new host outscores the old winner
@@ -31,7 +31,7 @@ pub fn score(host: &str, key: u64) -> u64 {
         hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
-    // SplitMix64's finaliser: every input bit moves about half of the output bits.
+    // SplitMix64's finaliser: inputs that differ in one bit get unrelated scores.
     hash ^= hash >> 30;
     hash = hash.wrapping_mul(0xbf58_476d_1ce4_e5b9);
     hash ^= hash >> 27;
