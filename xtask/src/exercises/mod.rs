@@ -61,6 +61,8 @@ pub struct Exercise {
     /// The module name: `exercises::<name>`.
     pub name: String,
     pub path: PathBuf,
+    /// The path as messages show it (relative to the workspace root).
+    pub shown: String,
     pub title: String,
     pub difficulty: Difficulty,
     /// The task: the module doc after its first line, as markdown.
@@ -136,6 +138,7 @@ impl Exercise {
             chapter: chapter.to_owned(),
             name,
             path: path.to_path_buf(),
+            shown: shown.to_owned(),
             title: title.trim().to_owned(),
             difficulty,
             task,
