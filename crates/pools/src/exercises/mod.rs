@@ -1,5 +1,8 @@
 //! Exercises for the chapter "Pools"; each file holds the task, its solution and its tests.
+//! Easiest first.
 
 pub mod chunked_count;
-pub mod map_deadline;
+
 pub mod ordered_window;
+
+pub mod map_deadline;
