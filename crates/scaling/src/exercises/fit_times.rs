@@ -13,10 +13,10 @@
 //! a = mean_y - b * mean_x
 //! ```
 //!
-//! The chapter's `laws::fit_serial_fraction` fits speedups, and every speedup is divided by
-//! the one-thread time, so noise in that single run moves every point. Here every run,
-//! the one-thread run included, is just one point of the line, and several runs of the same
-//! thread count average out.
+//! The chapter's `laws::fit_serial_fraction` fits speedups, and every speedup is the
+//! one-thread time divided by another run's time, so noise in that one run moves every
+//! point. Here every run, the one-thread run included, is just one point of the line, and
+//! several runs of the same thread count average out.
 //!
 //! A correct answer:
 //! - skips runs with 0 threads, and returns `None` unless the runs have at least two
