@@ -28,6 +28,7 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
+pub mod exercises;
 pub mod handmade;
 pub mod process;
 

@@ -26,6 +26,7 @@ use rayon::prelude::*;
 pub mod bottleneck;
 pub mod cluster;
 pub mod dataflow;
+pub mod exercises;
 pub mod laws;
 
 /// The range the benchmarks count primes in: the lesson's range (also the pools chapter's).
