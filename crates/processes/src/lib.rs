@@ -26,6 +26,8 @@ compile_error!(
     "this chapter's code needs a Unix system (Linux, or macOS where the book says so); on Windows, use WSL"
 );
 
+pub mod exercises;
+
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Child, Command, ExitStatus, Stdio};
