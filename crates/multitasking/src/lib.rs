@@ -11,6 +11,7 @@
 //!   parallelism).
 //! - [`jobs`]: jobs spread over named OS threads (parallelism), and the CPU-bound work
 //!   (counting primes by trial division) the examples and benches give them.
+//! - [`exercises`]: the chapter's exercises, each with its task, solution and tests.
 
 #[cfg(not(unix))]
 compile_error!(

@@ -20,6 +20,8 @@
 //! [`is_unreaped_child`] make zombies visible (Linux).
 //!
 //! Unix only: exit signals come from [`std::os::unix::process::ExitStatusExt`].
+//!
+//! The chapter's exercises, each with its task, solution and tests, are in [`exercises`].
 
 #[cfg(not(unix))]
 compile_error!(
