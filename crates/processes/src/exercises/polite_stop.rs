@@ -51,12 +51,17 @@ pub fn shut_down(child: &mut Child, limit: Duration, grace: Duration) -> io::Res
 mod tests {
     use std::os::unix::process::ExitStatusExt;
     use std::process::{Command, Stdio};
+    use std::sync::mpsc;
+    use std::thread;
+
+    use nix::sys::signal::{self, Signal};
+    use nix::unistd::Pid;
 
     use super::*;
     use crate::{is_unreaped_child, lines_channel, proc_state};
 
     /// Long enough for any wait here; only reached when something is broken.
-    const WAY_OUT: Duration = Duration::from_secs(30);
+    const WAY_OUT: Duration = Duration::from_secs(20);
     const SHORT: Duration = Duration::from_millis(50);
 
     /// Owns a child and kills and reaps it when dropped, so that no test, passing or failing,
@@ -79,6 +84,33 @@ mod tests {
         Guard(child)
     }
 
+    /// Calls `shut_down`, but fails instead of hanging if it does not return in time (a wait
+    /// for a child that ignores SIGTERM, say): the child then gets a SIGKILL, so that the
+    /// stuck wait returns.
+    fn shut_down_in_time(
+        child: &mut Child,
+        limit: Duration,
+        grace: Duration,
+    ) -> io::Result<Ending> {
+        let pid = Pid::from_raw(i32::try_from(child.id()).expect("pid fits in i32"));
+        thread::scope(|scope| {
+            let (done, finished) = mpsc::channel();
+            let caller = scope.spawn(move || {
+                let ending = shut_down(child, limit, grace);
+                let _ = done.send(());
+                ending
+            });
+            if let Err(mpsc::RecvTimeoutError::Timeout) = finished.recv_timeout(WAY_OUT) {
+                let _ = signal::kill(pid, Signal::SIGKILL);
+                let _ = caller.join();
+                panic!("shut_down did not return within {WAY_OUT:?}");
+            }
+            caller
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    }
+
     fn assert_reaped(pid: u32) -> io::Result<()> {
         assert!(!is_unreaped_child(pid)?, "{pid} was not reaped");
         assert_ne!(proc_state(pid)?, Some('Z'), "{pid} is a zombie");
@@ -88,7 +120,7 @@ mod tests {
     #[test]
     fn a_child_that_ends_in_time_just_exits() -> io::Result<()> {
         let mut guard = spawn("sh", &["-c", "exit 4"]);
-        let ending = shut_down(&mut guard.0, WAY_OUT, WAY_OUT)?;
+        let ending = shut_down_in_time(&mut guard.0, WAY_OUT, WAY_OUT)?;
         let Ending::Exited(status) = ending else {
             panic!("expected Exited, got {ending:?}");
         };
@@ -99,7 +131,7 @@ mod tests {
     #[test]
     fn a_slow_child_is_asked_to_end() -> io::Result<()> {
         let mut guard = spawn("sleep", &["600"]);
-        let ending = shut_down(&mut guard.0, SHORT, WAY_OUT)?;
+        let ending = shut_down_in_time(&mut guard.0, SHORT, WAY_OUT)?;
         let Ending::Terminated(status) = ending else {
             panic!("expected Terminated, got {ending:?}");
         };
@@ -114,7 +146,7 @@ mod tests {
         let mut guard = spawn("sh", &["-c", "trap '' TERM; echo ready; exec sleep 600"]);
         let lines = lines_channel(guard.0.stdout.take().expect("piped stdout"));
         assert_eq!(lines.recv_timeout(WAY_OUT).ok().as_deref(), Some("ready"));
-        let ending = shut_down(&mut guard.0, SHORT, Duration::from_millis(200))?;
+        let ending = shut_down_in_time(&mut guard.0, SHORT, Duration::from_millis(200))?;
         let Ending::Killed(status) = ending else {
             panic!("expected Killed, got {ending:?}");
         };
