@@ -16,9 +16,17 @@ fn the_fixture_book_passes_every_step() {
     let (report, out) = fx.check(&opts).unwrap();
     assert!(report.failures.is_empty(), "{out}");
     assert_eq!(report.verified, 3, "{out}");
-    assert_eq!(report.summary(), "check: 3 examples verified, 0 failed");
+    assert_eq!(report.exercises, 1, "{out}");
+    assert_eq!(
+        report.summary(),
+        "check: 3 examples verified, 1 exercises verified (solutions pass, skeletons fail), 0 failed"
+    );
     assert!(
-        out.contains("tests      demo (demo) ... ok (1 passed"),
+        out.contains("exercises  demo ... ok (1 exercises: double (easy))"),
+        "{out}"
+    );
+    assert!(
+        out.contains("tests      demo (demo) ... ok (3 passed"),
         "{out}"
     );
     assert!(fx.path().join("target/book/index.html").is_file(), "{out}");
@@ -26,6 +34,19 @@ fn the_fixture_book_passes_every_step() {
     assert!(
         page.contains("demo::greet"),
         "the included code is in the page"
+    );
+    // The exercise: its task, its skeleton, and its solution behind a closed <details>.
+    assert!(page.contains("Return twice <code>x</code>"), "{page}");
+    let details = page
+        .find("<details class=\"solution\">")
+        .expect("a solution");
+    assert!(
+        page[..details].contains("todo!"),
+        "the skeleton comes first"
+    );
+    assert!(
+        page[details..].contains("checked_mul"),
+        "the solution is inside"
     );
     let search_index = std::fs::read_dir(fx.path().join("target/book"))
         .unwrap()
@@ -469,5 +490,81 @@ fn ctrl_c_during_a_check_kills_the_running_example_and_all_it_started() {
     assert!(
         stderr.contains("interrupted by SIGINT: killed 1 running program(s)"),
         "{stderr}"
+    );
+}
+
+const EXERCISE: &str = "crates/demo/src/exercises/double.rs";
+
+#[test]
+fn an_exercise_whose_test_passes_on_the_skeleton_or_fails_on_the_solution_is_reported_at_its_line()
+{
+    let fx = Fixture::new("demo");
+    // A test that never calls the exercise passes on `todo!()`: it tests nothing.
+    fx.edit(
+        EXERCISE,
+        "    #[test]\n    fn doubles()",
+        "    #[test]\n    fn arithmetic() {\n        assert_eq!(2 * 21, 42);\n    }\n\n    #[test]\n    fn doubles()",
+    );
+    let mut opts = fx.options();
+    opts.examples = false;
+    opts.tests = true;
+    let (report, out) = fx.check(&opts).unwrap();
+    assert_eq!(report.exercises, 0, "{out}");
+    assert_eq!(
+        report.failures,
+        [format!(
+            "{EXERCISE}:17: test `arithmetic` passes on the skeleton (todo!()): it does not test the exercise"
+        )],
+        "{out}"
+    );
+
+    // A wrong solution: the check names the test it fails, and runs again (no cache).
+    let fx = Fixture::new("demo");
+    fx.edit(EXERCISE, "x.checked_mul(2)", "Some(x.wrapping_mul(2))");
+    let mut opts = fx.options();
+    opts.examples = false;
+    opts.tests = true;
+    let (report, out) = fx.check(&opts).unwrap();
+    let exercise_failures: Vec<&String> = report
+        .failures
+        .iter()
+        .filter(|f| f.starts_with(EXERCISE))
+        .collect();
+    assert_eq!(
+        exercise_failures,
+        [&format!(
+            "{EXERCISE}:22: test `does_not_overflow` fails on the solution"
+        )],
+        "{out}"
+    );
+}
+
+#[test]
+fn a_malformed_exercise_or_one_the_book_never_shows_fails_the_check() {
+    let fx = Fixture::new("demo");
+    fx.edit(EXERCISE, "    // solution: end\n", "");
+    let mut opts = fx.options();
+    opts.examples = false;
+    opts.tests = true;
+    let (report, out) = fx.check(&opts).unwrap();
+    assert!(
+        report
+            .failures
+            .iter()
+            .any(|f| f == &format!("{EXERCISE}:7: this region never ends: add `// solution: end`")),
+        "{out}"
+    );
+
+    let fx = Fixture::new("demo");
+    fx.edit(PAGE, "{{#exercise demo double}}", "No exercise today.");
+    let mut opts = fx.options();
+    opts.examples = false;
+    opts.book = true;
+    let (report, out) = fx.check(&opts).unwrap();
+    assert!(
+        report.failures.iter().any(|f| f.contains(
+            "the book never shows this exercise: add `{{#exercise demo double}}` to its chapter"
+        )),
+        "{out}"
     );
 }

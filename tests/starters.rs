@@ -1,7 +1,12 @@
 //! Every chapter copies out as a standalone starter that builds and passes its tests alone,
-//! offline, with the versions the workspace's lockfile resolved.
+//! offline, with the versions the workspace's lockfile resolved: with its exercises solved
+//! (`--solutions`), every test passes; as skeletons, exactly the exercises' tests fail.
 
-use std::process::Command;
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use xtask::exercises::Version;
 
 use workspace_tests::root;
 
@@ -19,8 +24,17 @@ fn every_chapter_exports_a_starter_that_passes_its_tests_alone() {
     for chapter in &chapters {
         let dir = tempfile::tempdir().unwrap();
         let dest = dir.path().join(format!("my-{chapter}"));
-        let starter = xtask::starter::export(&root(), chapter, &dest).unwrap();
+        let starter = xtask::starter::export(&root(), chapter, &dest, Version::Solution).unwrap();
         assert!(starter.files > 3);
+        for e in &starter.exercises {
+            let file =
+                std::fs::read_to_string(dest.join(format!("src/exercises/{}.rs", e.name))).unwrap();
+            assert!(
+                !file.contains("// solution:"),
+                "{chapter}/{}: markers left",
+                e.name
+            );
+        }
 
         let manifest = std::fs::read_to_string(dest.join("Cargo.toml")).unwrap();
         assert!(
@@ -40,13 +54,7 @@ fn every_chapter_exports_a_starter_that_passes_its_tests_alone() {
         let readme = std::fs::read_to_string(dest.join("README.md")).unwrap();
         assert!(readme.contains(&format!("chapter `{chapter}`")), "{readme}");
 
-        let out = Command::new(env!("CARGO"))
-            .args(["test", "--offline", "--locked", "--target-dir"])
-            .arg(&target)
-            .current_dir(&dest)
-            .env_remove("RUST_BACKTRACE")
-            .output()
-            .unwrap();
+        let out = cargo_test(&dest, &target, &[]);
         assert!(
             out.status.success(),
             "the {chapter} starter fails its tests:\n{}\n{}",
@@ -66,18 +74,96 @@ fn every_chapter_exports_a_starter_that_passes_its_tests_alone() {
     }
 }
 
+fn cargo_test(dir: &Path, target: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO"))
+        .args(["test", "--offline", "--locked", "--target-dir"])
+        .arg(target)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .unwrap()
+}
+
+/// The names of the tests libtest reported with `verdict` (`ok` or `FAILED`).
+fn tests_with(out: &Output, verdict: &str) -> BTreeSet<String> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let (name, v) = l.strip_prefix("test ")?.rsplit_once(" ... ")?;
+            (v.trim() == verdict).then(|| name.to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn a_starter_with_skeletons_fails_exactly_the_exercises_tests_and_lists_them() {
+    let target = workspace_tests::target_dir().join("starters");
+    let mut exercises = 0;
+    for chapter in chapters() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join(format!("try-{chapter}"));
+        let starter = xtask::starter::export(&root(), &chapter, &dest, Version::Skeleton).unwrap();
+        assert!(
+            starter.exercises.len() >= 3,
+            "{chapter} has {} exercises",
+            starter.exercises.len()
+        );
+        exercises += starter.exercises.len();
+        let lines = starter.exercise_lines();
+        assert!(lines[0].contains("exercises to solve"), "{lines:?}");
+        let readme = std::fs::read_to_string(dest.join("README.md")).unwrap();
+        let mut expected_failures = BTreeSet::new();
+        for e in &starter.exercises {
+            let file =
+                std::fs::read_to_string(dest.join(format!("src/exercises/{}.rs", e.name))).unwrap();
+            assert!(
+                !file.contains("// solution:"),
+                "{chapter}/{}: markers left",
+                e.name
+            );
+            assert!(readme.contains(&e.command(true)), "{readme}");
+            assert!(lines.iter().any(|l| l.contains(&e.title)), "{lines:?}");
+            for (test, _) in &e.tests {
+                expected_failures.insert(e.test_path(test));
+            }
+        }
+        // The library's own tests build and pass; every exercise test fails, and only those.
+        let out = cargo_test(&dest, &target, &["--lib"]);
+        assert!(
+            !out.status.success(),
+            "{chapter}: the skeletons pass their tests"
+        );
+        assert_eq!(
+            tests_with(&out, "FAILED"),
+            expected_failures,
+            "{chapter}:\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        assert!(
+            tests_with(&out, "ok")
+                .iter()
+                .all(|t| !t.starts_with("exercises::")),
+            "{chapter}"
+        );
+    }
+    assert!(exercises >= 18, "{exercises} exercises in the book");
+}
+
 #[test]
 fn a_starter_refuses_a_folder_with_files_and_an_unknown_chapter() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("keep.txt"), "mine").unwrap();
-    let err = xtask::starter::export(&root(), &chapters()[0], dir.path()).unwrap_err();
+    let err =
+        xtask::starter::export(&root(), &chapters()[0], dir.path(), Version::Skeleton).unwrap_err();
     assert!(err.to_string().contains("is not an empty folder"), "{err}");
     assert_eq!(
         std::fs::read_to_string(dir.path().join("keep.txt")).unwrap(),
         "mine"
     );
 
-    let err = xtask::starter::export(&root(), "no-such", &dir.path().join("x")).unwrap_err();
+    let err = xtask::starter::export(&root(), "no-such", &dir.path().join("x"), Version::Skeleton)
+        .unwrap_err();
     assert!(
         err.to_string()
             .starts_with("unknown chapter `no-such`; known chapters: "),

@@ -6,6 +6,7 @@
 //! - `workspace.rs`: the one model of the workspace (chapters, their targets, their metadata),
 //!   and `meta.rs`, a chapter's `[package.metadata.xtask]` table;
 //! - `book.rs`: reading the book's pages; `measured.rs`: the figures in the prose;
+//! - `exercises/`: the chapters' exercises (skeletons, solutions, the book's view);
 //! - `check/`: `cargo xtask check`; `bench/`: `cargo xtask bench`; `starter.rs`;
 //! - `build.rs`: calling cargo; `runner.rs`: running a program with a deadline;
 //!   `matcher.rs`: comparing outputs; `links.rs`: the rendered book's links.
@@ -19,6 +20,7 @@ pub mod bench;
 pub mod book;
 pub mod build;
 pub mod check;
+pub mod exercises;
 pub mod links;
 pub mod matcher;
 pub mod measured;
@@ -40,6 +42,9 @@ pub fn build_book(root: &Path) -> Result<PathBuf> {
         .with_context(|| format!("cannot load the book at {}", book_dir.display()))?;
     book.with_preprocessor(measured::MeasuredPreprocessor {
         figures: measured::Figures::load(&ws)?,
+    });
+    book.with_preprocessor(exercises::book::ExercisePreprocessor {
+        exercises: exercises::book::Exercises::load(&ws)?,
     });
     book.build().context("mdbook could not render the book")?;
     let index = book.build_dir_for("html").join("index.html");

@@ -40,6 +40,9 @@ enum Cmd {
         chapter: String,
         /// Where to write it: a new or empty folder.
         dest: std::path::PathBuf,
+        /// Write the exercises solved, not as skeletons to fill in.
+        #[arg(long)]
+        solutions: bool,
     },
     /// Run the chapters' benchmarks and write their tables and plots into book/src/generated/.
     Bench {
@@ -116,8 +119,17 @@ fn run() -> Result<ExitCode> {
                 ExitCode::FAILURE
             })
         }
-        Cmd::Starter { chapter, dest } => {
-            let starter = xtask::starter::export(&root, &chapter, &dest)?;
+        Cmd::Starter {
+            chapter,
+            dest,
+            solutions,
+        } => {
+            let version = if solutions {
+                xtask::exercises::Version::Solution
+            } else {
+                xtask::exercises::Version::Skeleton
+            };
+            let starter = xtask::starter::export(&root, &chapter, &dest, version)?;
             println!(
                 "starter: chapter `{}` written to {} ({} files); try: cd {} && cargo test",
                 starter.chapter,
@@ -125,6 +137,9 @@ fn run() -> Result<ExitCode> {
                 starter.files,
                 starter.dest.display()
             );
+            for line in starter.exercise_lines() {
+                println!("{line}");
+            }
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Bench { render: true, .. } => {

@@ -29,6 +29,23 @@ pub struct ChapterMeta {
     pub speedup_plots: Vec<SpeedupPlot>,
     #[serde(default)]
     pub bar_plots: Vec<BarPlot>,
+    /// Pictures in the book drawn by an example of the chapter: `cargo xtask check` runs it
+    /// and compares what it prints with the committed file.
+    #[serde(default)]
+    pub diagrams: Vec<Diagram>,
+}
+
+/// `cargo run --example EXAMPLE -- ARGS > book/src/generated/FILE`, kept true by the check.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Diagram {
+    /// An example of the chapter's crate that prints the picture (an SVG) and nothing else,
+    /// the same bytes on every run.
+    pub example: String,
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// Its file under `book/src/generated/`.
+    pub file: String,
 }
 
 /// `time(numerator) / time(denominator)`; for a speedup the slow side is the numerator, so

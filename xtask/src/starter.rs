@@ -5,6 +5,9 @@
 //! out: dependency versions as the workspace's lockfile resolved them, features merged, lints
 //! inlined, the profiles copied, and a `Cargo.lock` cut down from the workspace's, so that it
 //! builds with exactly the versions the book was checked with.
+//!
+//! The chapter's exercises come out as skeletons, whose tests fail until the reader solves
+//! them, or solved with `--solutions`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,6 +16,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail, ensure};
 use toml_edit::{DocumentMut, Item, Table, Value};
 
+use crate::exercises::{self, Exercise, Version};
 use crate::workspace::Workspace;
 
 /// What a starter was made from and where it went.
@@ -21,11 +25,41 @@ pub struct Starter {
     pub chapter: String,
     pub dest: PathBuf,
     pub files: usize,
+    /// The chapter's exercises, as skeletons or solved.
+    pub exercises: Vec<Exercise>,
+    pub version: Version,
+}
+
+impl Starter {
+    /// What to tell the reader about the exercises: which remain, and how to run each.
+    pub fn exercise_lines(&self) -> Vec<String> {
+        if self.exercises.is_empty() {
+            return Vec::new();
+        }
+        let mut lines = vec![match self.version {
+            Version::Skeleton => format!(
+                "{} exercises to solve (their tests fail until you do):",
+                self.exercises.len()
+            ),
+            Version::Solution => format!("{} exercises, solved:", self.exercises.len()),
+        }];
+        for e in &self.exercises {
+            lines.push(format!(
+                "  {:<6}  {}/{}.rs  {}  ({})",
+                e.difficulty.to_string(),
+                exercises::DIR,
+                e.name,
+                e.title,
+                e.command(true)
+            ));
+        }
+        lines
+    }
 }
 
 /// Writes the starter of `chapter` (a crate under `crates/`) to `dest`, which must not exist
-/// or be empty.
-pub fn export(root: &Path, chapter: &str, dest: &Path) -> Result<Starter> {
+/// or be empty, with its exercises as `version` has them.
+pub fn export(root: &Path, chapter: &str, dest: &Path, version: Version) -> Result<Starter> {
     let ws = Workspace::load(root)?;
     let krate = ws.select(&[chapter.to_owned()])?[0];
     let metadata = &ws.metadata;
@@ -60,6 +94,7 @@ pub fn export(root: &Path, chapter: &str, dest: &Path) -> Result<Starter> {
     }
 
     let crate_dir = krate.dir.clone();
+    let exercises = exercises::of_chapter(krate, root)?;
     let workspace: DocumentMut = read_toml(&root.join("Cargo.toml"))?;
     let mut manifest: DocumentMut = read_toml(&crate_dir.join("Cargo.toml"))?;
     standalone_manifest(&mut manifest, &workspace, &resolved)?;
@@ -68,8 +103,15 @@ pub fn export(root: &Path, chapter: &str, dest: &Path) -> Result<Starter> {
     let files = crate::workspace::copy_tree(&crate_dir, dest, &|name| {
         matches!(name, "target" | "Cargo.lock" | "Cargo.toml" | "__pycache__")
     })?;
+    for e in &exercises {
+        let rel = e.path.strip_prefix(&crate_dir)?;
+        std::fs::write(dest.join(rel), e.file(version))?;
+    }
     std::fs::write(dest.join("Cargo.toml"), manifest.to_string())?;
-    std::fs::write(dest.join("README.md"), readme(chapter, dest, &crate_dir)?)?;
+    std::fs::write(
+        dest.join("README.md"),
+        readme(chapter, dest, &crate_dir, &exercises, version)?,
+    )?;
     std::fs::write(dest.join(".gitignore"), "/target\n")?;
 
     // Start from the workspace's lockfile; cargo drops what the starter does not use and
@@ -96,6 +138,8 @@ pub fn export(root: &Path, chapter: &str, dest: &Path) -> Result<Starter> {
         chapter: chapter.to_string(),
         dest: dest.to_path_buf(),
         files: files + 3,
+        exercises,
+        version,
     })
 }
 
@@ -272,7 +316,13 @@ fn merge_dependency(base: &Item, member: &Item, version: &str) -> toml_edit::Inl
     out
 }
 
-fn readme(chapter: &str, dest: &Path, crate_dir: &Path) -> Result<String> {
+fn readme(
+    chapter: &str,
+    dest: &Path,
+    crate_dir: &Path,
+    exercises: &[Exercise],
+    version: Version,
+) -> Result<String> {
     let list = |dir: &str| -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(crate_dir.join(dir))
             .into_iter()
@@ -305,5 +355,25 @@ fn readme(chapter: &str, dest: &Path, crate_dir: &Path) -> Result<String> {
          options. `src/lib.rs` holds the reusable pieces, `tests/` the checks of what the \
          chapter claims.\n",
     );
+    if !exercises.is_empty() {
+        text.push_str(match version {
+            Version::Skeleton => {
+                "\n## Exercises\n\nEach file below holds a task, a `todo!()` where the answer \
+                 goes, and tests that fail until the answer is right: `cargo test` fails until \
+                 every one is solved.\n\n"
+            }
+            Version::Solution => "\n## Exercises (solved)\n\n",
+        });
+        for e in exercises {
+            text.push_str(&format!(
+                "- {} ({}): `{}/{}.rs`, `{}`\n",
+                e.title,
+                e.difficulty,
+                exercises::DIR,
+                e.name,
+                e.command(true)
+            ));
+        }
+    }
     Ok(text)
 }

@@ -7,8 +7,10 @@
 //!    so that the two commands of the README compile everything once (`build.rs`);
 //! 3. every `console` block that starts with `$ cargo run` runs and its output is compared
 //!    with the block (`examples.rs`); every `cargo run` line shown elsewhere names a program
-//!    and flags that exist (`commands.rs`);
+//!    and flags that exist (`commands.rs`); every picture drawn by an example is what the
+//!    example draws now (`diagrams.rs`);
 //! 4. each chapter's tests pass, its loom models too, and its benchmarks compile (`steps.rs`);
+//!    each exercise's solution passes its tests and its skeleton fails them (`exercises.rs`);
 //! 5. the book builds, and its links work.
 //!
 //! Steps whose inputs did not change since they last passed are skipped (`cache.rs`);
@@ -16,7 +18,9 @@
 
 mod cache;
 mod commands;
+mod diagrams;
 mod examples;
+mod exercises;
 pub mod figures;
 mod steps;
 mod structure;
@@ -75,6 +79,8 @@ pub struct Report {
     pub unchanged: usize,
     /// Console blocks that failed.
     pub failed_examples: usize,
+    /// Exercises whose solution passed its tests and whose skeleton failed every one.
+    pub exercises: usize,
     /// Console blocks rewritten by `--bless`.
     pub blessed: usize,
     /// Every failure, example or not, as printed (first line is the headline).
@@ -92,6 +98,14 @@ impl Report {
             self.verified,
             self.failed()
         );
+        if self.exercises > 0 {
+            text = format!(
+                "check: {} examples verified, {} exercises verified (solutions pass, skeletons fail), {} failed",
+                self.verified,
+                self.exercises,
+                self.failed()
+            );
+        }
         if self.blessed > 0 {
             text.push_str(&format!(", {} blessed", self.blessed));
         }
@@ -184,9 +198,11 @@ pub fn run(opts: &Options, out: &mut dyn Write) -> Result<Report> {
         executables.extend(release);
         commands::check(&mut ctx, &selected, &executables);
         examples::run_all(&mut ctx, &selected, &executables);
+        diagrams::check(&mut ctx, &names, &executables);
     }
     if opts.tests {
         steps::run(&mut ctx, &names, &built);
+        exercises::run(&mut ctx, &names, &built);
     }
     if opts.book {
         steps::build_book(&mut ctx);
