@@ -276,8 +276,8 @@ fn sync_tree(
         // The root manifest and lockfile are written moved (`moved_manifest`).
         let skipped = matches!(
             name.as_ref(),
-            "target" | ".git" | "fixtures" | "__pycache__"
-        ) || (top && matches!(name.as_ref(), "Cargo.toml" | "Cargo.lock" | "book"));
+            "target" | ".git" | "book" | "fixtures" | "__pycache__"
+        ) || (top && matches!(name.as_ref(), "Cargo.toml" | "Cargo.lock"));
         if path == target || skipped {
             continue;
         }
