@@ -6,7 +6,8 @@
 //! - [`admission`]: backpressure with a semaphore;
 //! - [`stoves`]: what CPU work does to a `current_thread` runtime, and three fixes;
 //! - [`system`]: open-file limits and resident memory;
-//! - [`shared`]: which mutex to hold across an `.await`.
+//! - [`shared`]: which mutex to hold across an `.await`;
+//! - [`exercises`]: the chapter's exercises, each with its solution and tests.
 
 #[cfg(not(unix))]
 compile_error!(
@@ -14,6 +15,7 @@ compile_error!(
 );
 
 pub mod admission;
+pub mod exercises;
 pub mod hand_future;
 pub mod load;
 pub mod orders;

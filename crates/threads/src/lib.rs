@@ -11,6 +11,8 @@ compile_error!(
     "this chapter's code needs a Unix system (Linux, or macOS where the book says so); on Windows, use WSL"
 );
 
+pub mod exercises;
+
 use std::sync::PoisonError;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::thread::JoinHandle;

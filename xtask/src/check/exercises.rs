@@ -274,10 +274,9 @@ fn sync_tree(
         let name = entry.file_name();
         let name = name.to_string_lossy();
         // The root manifest and lockfile are written moved (`moved_manifest`).
-        let skipped = matches!(
-            name.as_ref(),
-            "target" | ".git" | "book" | "fixtures" | "__pycache__"
-        ) || (top && matches!(name.as_ref(), "Cargo.toml" | "Cargo.lock"));
+        let skipped = matches!(name.as_ref(), "target" | ".git" | "__pycache__")
+            || (top && matches!(name.as_ref(), "Cargo.toml" | "Cargo.lock" | "book"))
+            || (name == "fixtures" && from.ends_with("tests"));
         if path == target || skipped {
             continue;
         }

@@ -147,7 +147,7 @@ impl mdbook_preprocessor::Preprocessor for ExercisePreprocessor {
             if !shown.contains(key) {
                 problems.push(format!(
                     "{}: the book never shows this exercise: add `{{{{#exercise {} {}}}}}` to its chapter",
-                    e.path.display(),
+                    e.shown,
                     key.0,
                     key.1
                 ));

@@ -61,6 +61,8 @@ pub struct Exercise {
     /// The module name: `exercises::<name>`.
     pub name: String,
     pub path: PathBuf,
+    /// The path as messages show it (relative to the workspace root).
+    pub shown: String,
     pub title: String,
     pub difficulty: Difficulty,
     /// The task: the module doc after its first line, as markdown.
@@ -136,6 +138,7 @@ impl Exercise {
             chapter: chapter.to_owned(),
             name,
             path: path.to_path_buf(),
+            shown: shown.to_owned(),
             title: title.trim().to_owned(),
             difficulty,
             task,
@@ -186,7 +189,8 @@ impl Exercise {
     }
 }
 
-/// A chapter's exercises, in the order `src/exercises/mod.rs` declares them.
+/// A chapter's exercises, easy to hard, each level in the order `src/exercises/mod.rs`
+/// declares them.
 pub fn of_chapter(krate: &ChapterCrate, shown_root: &Path) -> Result<Vec<Exercise>> {
     let dir = krate.dir.join(DIR);
     let module = dir.join("mod.rs");
@@ -207,6 +211,8 @@ pub fn of_chapter(krate: &ChapterCrate, shown_root: &Path) -> Result<Vec<Exercis
         let shown = crate::workspace::display_path(shown_root, &path);
         out.push(Exercise::read(&krate.name, &path, &shown)?);
     }
+    // Easy first: the order a reader takes them in (stable, so mod.rs breaks ties).
+    out.sort_by_key(|e| e.difficulty);
     Ok(out)
 }
 

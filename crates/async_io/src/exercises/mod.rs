@@ -1,0 +1,6 @@
+//! Exercises for the chapter "Waiting for real I/O"; each file holds the task, its solution and
+//! its tests.
+
+pub mod as_they_finish;
+pub mod bounded;
+pub mod deadline;
