@@ -78,6 +78,14 @@ mod tests {
 
     const MINUTE: Duration = Duration::from_millis(100);
 
+    /// Awaits `future`, failing the test if it never ends: on the paused clock a day passes at
+    /// once when nothing else can run, so an answer that waits forever fails instead of hanging.
+    async fn in_time<T>(future: impl Future<Output = T>) -> T {
+        tokio::time::timeout(Duration::from_secs(86_400), future)
+            .await
+            .expect("it never returned")
+    }
+
     fn work(minutes: u32) -> Step {
         Step {
             what: "work",
@@ -102,7 +110,7 @@ mod tests {
     // below are exact and the tests take no real time.
     #[tokio::test(start_paused = true)]
     async fn the_kitchen_recipe_is_ready_after_the_two_waits() {
-        let cooked = cook_any(&RECIPE, MINUTE).await.unwrap();
+        let cooked = in_time(cook_any(&RECIPE, MINUTE)).await.unwrap();
         assert_eq!(cooked.ready, MINUTE * longest_wait_path());
         // Water at 0, onion at 0, egg at 2, noodles when the water boils at 4, table at 4.
         assert_eq!(cooked.starts, minutes(&[0, 0, 2, 4, 4]));
@@ -110,7 +118,9 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_wait_after_work_starts_when_the_cook_gets_there() {
-        let cooked = cook_any(&[work(2), wait(3)], MINUTE).await.unwrap();
+        let cooked = in_time(cook_any(&[work(2), wait(3)], MINUTE))
+            .await
+            .unwrap();
         assert_eq!(cooked.starts, minutes(&[0, 2]));
         assert_eq!(cooked.ready, MINUTE * 5);
     }
@@ -145,7 +155,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn an_empty_recipe_is_ready_at_once() {
-        let cooked = cook_any(&[], MINUTE).await.unwrap();
+        let cooked = in_time(cook_any(&[], MINUTE)).await.unwrap();
         assert!(cooked.starts.is_empty());
         assert_eq!(cooked.ready, Duration::ZERO);
     }

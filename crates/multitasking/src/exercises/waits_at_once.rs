@@ -46,6 +46,14 @@ mod tests {
 
     const MINUTE: Duration = Duration::from_millis(100);
 
+    /// Awaits `future`, failing the test if it never ends: on the paused clock a day passes at
+    /// once when nothing else can run, so an answer that waits forever fails instead of hanging.
+    async fn in_time<T>(future: impl Future<Output = T>) -> T {
+        tokio::time::timeout(Duration::from_secs(86_400), future)
+            .await
+            .expect("it never returned")
+    }
+
     // A paused clock jumps to the next timer as soon as every task waits, so these tests take
     // no real time, and their times are exact.
     #[tokio::test(start_paused = true)]
@@ -55,7 +63,7 @@ mod tests {
             ("egg", MINUTE),
             ("tea", MINUTE * 2),
         ];
-        let (_, took) = wait_all(&waits).await;
+        let (_, took) = in_time(wait_all(&waits)).await;
         assert_eq!(
             took,
             MINUTE * 3,
@@ -70,7 +78,7 @@ mod tests {
             ("egg", MINUTE),
             ("tea", MINUTE * 2),
         ];
-        let (finished, _) = wait_all(&waits).await;
+        let (finished, _) = in_time(wait_all(&waits)).await;
         assert_eq!(finished, ["egg", "tea", "noodles"]);
     }
 
@@ -78,14 +86,14 @@ mod tests {
     async fn many_waits_on_one_thread() {
         // 100 waits of one minute each: one minute in all, on the test's single thread.
         let waits: Vec<(&'static str, Duration)> = (0..100).map(|_| ("pot", MINUTE)).collect();
-        let (finished, took) = wait_all(&waits).await;
+        let (finished, took) = in_time(wait_all(&waits)).await;
         assert_eq!(finished.len(), 100);
         assert_eq!(took, MINUTE);
     }
 
     #[tokio::test(start_paused = true)]
     async fn nothing_to_wait_for_takes_no_time() {
-        let (finished, took) = wait_all(&[]).await;
+        let (finished, took) = in_time(wait_all(&[])).await;
         assert!(finished.is_empty());
         assert_eq!(took, Duration::ZERO);
     }
