@@ -20,11 +20,15 @@
 //! [`is_unreaped_child`] make zombies visible (Linux).
 //!
 //! Unix only: exit signals come from [`std::os::unix::process::ExitStatusExt`].
+//!
+//! The chapter's exercises, each with its task, solution and tests, are in [`exercises`].
 
 #[cfg(not(unix))]
 compile_error!(
     "this chapter's code needs a Unix system (Linux, or macOS where the book says so); on Windows, use WSL"
 );
+
+pub mod exercises;
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::os::unix::process::ExitStatusExt;
