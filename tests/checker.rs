@@ -248,10 +248,7 @@ fn an_unknown_chapter_is_an_error_listing_the_known_ones() {
 fn a_failing_crate_test_fails_the_check() {
     let fx = Fixture::new("demo");
     fx.edit("crates/demo/src/lib.rs", "\"hello, book\"", "\"hi, book\"");
-    let mut opts = fx.options();
-    opts.examples = false;
-    opts.tests = true;
-    let (report, out) = fx.check(&opts).unwrap();
+    let (report, out) = fx.check(&tests_only(&fx)).unwrap();
     assert_eq!(report.failed(), 1, "{out}");
     assert!(
         report.failures[0].starts_with("the test program `demo (demo)`: exit code 101"),
@@ -377,10 +374,7 @@ fn a_loom_step_that_runs_no_test_fails() {
         "publish = false\n",
         "publish = false\n\n[package.metadata.xtask]\nloom-tests = [\"models\"]\n",
     );
-    let mut opts = fx.options();
-    opts.examples = false;
-    opts.tests = true;
-    let (report, out) = fx.check(&opts).unwrap();
+    let (report, out) = fx.check(&tests_only(&fx)).unwrap();
     assert!(
         report
             .failures
@@ -495,6 +489,14 @@ fn ctrl_c_during_a_check_kills_the_running_example_and_all_it_started() {
 
 const EXERCISE: &str = "crates/demo/src/exercises/double.rs";
 
+/// Options for the build, the tests and the exercises only.
+fn tests_only(fx: &Fixture) -> xtask::check::Options {
+    let mut opts = fx.options();
+    opts.examples = false;
+    opts.tests = true;
+    opts
+}
+
 #[test]
 fn an_exercise_whose_test_passes_on_the_skeleton_or_fails_on_the_solution_is_reported_at_its_line()
 {
@@ -505,10 +507,7 @@ fn an_exercise_whose_test_passes_on_the_skeleton_or_fails_on_the_solution_is_rep
         "    #[test]\n    fn doubles()",
         "    #[test]\n    fn arithmetic() {\n        assert_eq!(2 * 21, 42);\n    }\n\n    #[test]\n    fn doubles()",
     );
-    let mut opts = fx.options();
-    opts.examples = false;
-    opts.tests = true;
-    let (report, out) = fx.check(&opts).unwrap();
+    let (report, out) = fx.check(&tests_only(&fx)).unwrap();
     assert_eq!(report.exercises, 0, "{out}");
     assert_eq!(
         report.failures,
@@ -521,10 +520,7 @@ fn an_exercise_whose_test_passes_on_the_skeleton_or_fails_on_the_solution_is_rep
     // A wrong solution: the check names the test it fails, and runs again (no cache).
     let fx = Fixture::new("demo");
     fx.edit(EXERCISE, "x.checked_mul(2)", "Some(x.wrapping_mul(2))");
-    let mut opts = fx.options();
-    opts.examples = false;
-    opts.tests = true;
-    let (report, out) = fx.check(&opts).unwrap();
+    let (report, out) = fx.check(&tests_only(&fx)).unwrap();
     let exercise_failures: Vec<&String> = report
         .failures
         .iter()
@@ -543,10 +539,7 @@ fn an_exercise_whose_test_passes_on_the_skeleton_or_fails_on_the_solution_is_rep
 fn a_malformed_exercise_or_one_the_book_never_shows_fails_the_check() {
     let fx = Fixture::new("demo");
     fx.edit(EXERCISE, "    // solution: end\n", "");
-    let mut opts = fx.options();
-    opts.examples = false;
-    opts.tests = true;
-    let (report, out) = fx.check(&opts).unwrap();
+    let (report, out) = fx.check(&tests_only(&fx)).unwrap();
     assert!(
         report
             .failures

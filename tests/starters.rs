@@ -15,26 +15,26 @@ fn chapters() -> Vec<String> {
     ws.names().into_iter().map(String::from).collect()
 }
 
+/// One test, so that the two kinds of starter build one after the other: both are a package
+/// of the same name at the root of its own workspace, which cargo names the same in a shared
+/// build folder, so two builds at once would run each other's programs.
 #[test]
-fn every_chapter_exports_a_starter_that_passes_its_tests_alone() {
-    let chapters = chapters();
-    assert!(!chapters.is_empty());
+fn every_chapter_exports_starters_solved_and_to_solve() {
     // One build folder for all starters: their registry dependencies compile once.
     let target = workspace_tests::target_dir().join("starters");
+    solved_starters_pass_their_tests_alone(&target);
+    skeleton_starters_fail_exactly_the_exercises_tests_and_list_them(&target);
+}
+
+fn solved_starters_pass_their_tests_alone(target: &Path) {
+    let chapters = chapters();
+    assert!(!chapters.is_empty());
     for chapter in &chapters {
         let dir = tempfile::tempdir().unwrap();
         let dest = dir.path().join(format!("my-{chapter}"));
         let starter = xtask::starter::export(&root(), chapter, &dest, Version::Solution).unwrap();
         assert!(starter.files > 3);
-        for e in &starter.exercises {
-            let file =
-                std::fs::read_to_string(dest.join(format!("src/exercises/{}.rs", e.name))).unwrap();
-            assert!(
-                !file.contains("// solution:"),
-                "{chapter}/{}: markers left",
-                e.name
-            );
-        }
+        assert_no_markers(&dest, &starter);
 
         let manifest = std::fs::read_to_string(dest.join("Cargo.toml")).unwrap();
         assert!(
@@ -54,7 +54,7 @@ fn every_chapter_exports_a_starter_that_passes_its_tests_alone() {
         let readme = std::fs::read_to_string(dest.join("README.md")).unwrap();
         assert!(readme.contains(&format!("chapter `{chapter}`")), "{readme}");
 
-        let out = cargo_test(&dest, &target, &[]);
+        let out = cargo_test(&dest, target, &[]);
         assert!(
             out.status.success(),
             "the {chapter} starter fails its tests:\n{}\n{}",
@@ -71,6 +71,20 @@ fn every_chapter_exports_a_starter_that_passes_its_tests_alone() {
                 assert!(ws_lock.contains(&id.join("\n")), "{chapter}: {id:?}");
             }
         }
+    }
+}
+
+/// Neither version keeps the `// solution:` markers: they are the book's, not the reader's.
+fn assert_no_markers(dest: &Path, starter: &xtask::starter::Starter) {
+    for e in &starter.exercises {
+        let file =
+            std::fs::read_to_string(dest.join(format!("src/exercises/{}.rs", e.name))).unwrap();
+        assert!(
+            !file.contains("// solution:"),
+            "{}/{}: markers left",
+            starter.chapter,
+            e.name
+        );
     }
 }
 
@@ -96,9 +110,7 @@ fn tests_with(out: &Output, verdict: &str) -> BTreeSet<String> {
         .collect()
 }
 
-#[test]
-fn a_starter_with_skeletons_fails_exactly_the_exercises_tests_and_lists_them() {
-    let target = workspace_tests::target_dir().join("starters");
+fn skeleton_starters_fail_exactly_the_exercises_tests_and_list_them(target: &Path) {
     let mut exercises = 0;
     for chapter in chapters() {
         let dir = tempfile::tempdir().unwrap();
@@ -114,14 +126,8 @@ fn a_starter_with_skeletons_fails_exactly_the_exercises_tests_and_lists_them() {
         assert!(lines[0].contains("exercises to solve"), "{lines:?}");
         let readme = std::fs::read_to_string(dest.join("README.md")).unwrap();
         let mut expected_failures = BTreeSet::new();
+        assert_no_markers(&dest, &starter);
         for e in &starter.exercises {
-            let file =
-                std::fs::read_to_string(dest.join(format!("src/exercises/{}.rs", e.name))).unwrap();
-            assert!(
-                !file.contains("// solution:"),
-                "{chapter}/{}: markers left",
-                e.name
-            );
             assert!(readme.contains(&e.command(true)), "{readme}");
             assert!(lines.iter().any(|l| l.contains(&e.title)), "{lines:?}");
             for (test, _) in &e.tests {
@@ -129,7 +135,7 @@ fn a_starter_with_skeletons_fails_exactly_the_exercises_tests_and_lists_them() {
             }
         }
         // The library's own tests build and pass; every exercise test fails, and only those.
-        let out = cargo_test(&dest, &target, &["--lib"]);
+        let out = cargo_test(&dest, target, &["--lib"]);
         assert!(
             !out.status.success(),
             "{chapter}: the skeletons pass their tests"

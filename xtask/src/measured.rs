@@ -136,6 +136,13 @@ impl Figures {
     }
 }
 
+/// How a preprocessor's messages name a page: its file, `book/src/<page>.md`.
+pub fn page_name(ch: &mdbook_preprocessor::book::Chapter) -> String {
+    ch.source_path
+        .as_ref()
+        .map_or_else(|| ch.name.clone(), |p| format!("book/src/{}", p.display()))
+}
+
 /// The mdBook preprocessor that renders the placeholders; a placeholder it cannot render
 /// fails the build, naming the page and line.
 #[derive(Debug)]
@@ -156,10 +163,7 @@ impl mdbook_preprocessor::Preprocessor for MeasuredPreprocessor {
         let mut problems = Vec::new();
         book.for_each_chapter_mut(|ch| {
             let (text, found) = self.figures.expand(&ch.content);
-            let page = ch
-                .source_path
-                .as_ref()
-                .map_or_else(|| ch.name.clone(), |p| format!("book/src/{}", p.display()));
+            let page = page_name(ch);
             problems.extend(
                 found
                     .into_iter()

@@ -123,10 +123,7 @@ impl mdbook_preprocessor::Preprocessor for ExercisePreprocessor {
         let mut problems = Vec::new();
         let mut shown: BTreeSet<Key> = BTreeSet::new();
         book.for_each_chapter_mut(|ch| {
-            let page = ch
-                .source_path
-                .as_ref()
-                .map_or_else(|| ch.name.clone(), |p| format!("book/src/{}", p.display()));
+            let page = crate::measured::page_name(ch);
             let (text, on_page, found) = self.exercises.expand(&ch.content);
             for key in on_page {
                 if !shown.insert(key.clone()) {
