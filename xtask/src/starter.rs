@@ -43,12 +43,18 @@ impl Starter {
             ),
             Version::Solution => format!("{} exercises, solved:", self.exercises.len()),
         }];
+        let file = |e: &Exercise| format!("{}/{}.rs", exercises::DIR, e.name);
+        let width = self
+            .exercises
+            .iter()
+            .map(|e| file(e).len())
+            .max()
+            .unwrap_or(0);
         for e in &self.exercises {
             lines.push(format!(
-                "  {:<6}  {}/{}.rs  {}  ({})",
+                "  {:<6}  {:<width$}  {}  ({})",
                 e.difficulty.to_string(),
-                exercises::DIR,
-                e.name,
+                file(e),
                 e.title,
                 e.command(true)
             ));
