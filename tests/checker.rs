@@ -26,6 +26,10 @@ fn the_fixture_book_passes_every_step() {
         "{out}"
     );
     assert!(
+        out.contains("diagram    book/src/generated/demo-bars.svg ... ok"),
+        "{out}"
+    );
+    assert!(
         out.contains("tests      demo (demo) ... ok (3 passed"),
         "{out}"
     );
@@ -558,6 +562,51 @@ fn a_malformed_exercise_or_one_the_book_never_shows_fails_the_check() {
         report.failures.iter().any(|f| f.contains(
             "the book never shows this exercise: add `{{#exercise demo double}}` to its chapter"
         )),
+        "{out}"
+    );
+}
+
+const DRAWING: &str = "book/src/generated/demo-bars.svg";
+
+#[test]
+fn a_drawing_that_is_not_what_its_example_draws_fails_and_bless_draws_it_again() {
+    let fx = Fixture::new("demo");
+    fx.edit("crates/demo/Cargo.toml", "args = [\"3\"]", "args = [\"4\"]");
+    let (report, out) = fx.check(&fx.options()).unwrap();
+    assert_eq!(
+        report.failures,
+        [format!(
+            "{DRAWING} is not what `cargo run -p demo --example draw -- 4` draws now: run `cargo xtask check --bless` to draw it again"
+        )],
+        "{out}"
+    );
+
+    let mut opts = fx.options();
+    opts.bless = true;
+    let (report, out) = fx.check(&opts).unwrap();
+    assert!(report.failures.is_empty(), "{out}");
+    assert_eq!(report.blessed, 1, "{out}");
+    assert_eq!(fx.read(DRAWING).matches("<rect").count(), 4);
+    let (report, out) = fx.check(&fx.options()).unwrap();
+    assert!(report.failures.is_empty(), "{out}");
+}
+
+#[test]
+fn a_drawing_that_changes_from_run_to_run_fails() {
+    let fx = Fixture::new("demo");
+    fx.edit(
+        "crates/demo/Cargo.toml",
+        "args = [\"3\"]",
+        "args = [\"3\", \"--vary\"]",
+    );
+    let mut opts = fx.options();
+    opts.bless = true;
+    let (report, out) = fx.check(&opts).unwrap();
+    assert_eq!(
+        report.failures,
+        [format!(
+            "{DRAWING}: `cargo run -p demo --example draw -- 3 --vary` drew two different pictures in two runs: it must draw the same bytes every time"
+        )],
         "{out}"
     );
 }
