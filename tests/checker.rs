@@ -564,6 +564,24 @@ fn a_malformed_exercise_or_one_the_book_never_shows_fails_the_check() {
         )),
         "{out}"
     );
+
+    let fx = Fixture::new("demo");
+    fx.edit(
+        "book/src/intro.md",
+        "No code here.",
+        "No code here.\n\n{{#exercise demo double}}\n",
+    );
+    let mut opts = fx.options();
+    opts.examples = false;
+    opts.book = true;
+    let (report, out) = fx.check(&opts).unwrap();
+    assert!(
+        report
+            .failures
+            .iter()
+            .any(|f| f.contains("exercise `demo double` is shown twice in the book")),
+        "{out}"
+    );
 }
 
 const DRAWING: &str = "book/src/generated/demo-bars.svg";

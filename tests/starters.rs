@@ -99,14 +99,12 @@ fn cargo_test(dir: &Path, target: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
-/// The names of the tests libtest reported with `verdict` (`ok` or `FAILED`).
-fn tests_with(out: &Output, verdict: &str) -> BTreeSet<String> {
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| {
-            let (name, v) = l.strip_prefix("test ")?.rsplit_once(" ... ")?;
-            (v.trim() == verdict).then(|| name.to_owned())
-        })
+/// The names of the tests libtest reported as passed (`true`) or failed (`false`).
+fn tests_with(out: &Output, passed: bool) -> BTreeSet<String> {
+    xtask::exercises::libtest_verdicts(&String::from_utf8_lossy(&out.stdout))
+        .into_iter()
+        .filter(|(_, ok)| *ok == passed)
+        .map(|(name, _)| name)
         .collect()
 }
 
@@ -141,13 +139,13 @@ fn skeleton_starters_fail_exactly_the_exercises_tests_and_list_them(target: &Pat
             "{chapter}: the skeletons pass their tests"
         );
         assert_eq!(
-            tests_with(&out, "FAILED"),
+            tests_with(&out, false),
             expected_failures,
             "{chapter}:\n{}",
             String::from_utf8_lossy(&out.stdout)
         );
         assert!(
-            tests_with(&out, "ok")
+            tests_with(&out, true)
                 .iter()
                 .all(|t| !t.starts_with("exercises::")),
             "{chapter}"

@@ -136,11 +136,31 @@ impl Figures {
     }
 }
 
-/// How a preprocessor's messages name a page: its file, `book/src/<page>.md`.
-pub fn page_name(ch: &mdbook_preprocessor::book::Chapter) -> String {
-    ch.source_path
-        .as_ref()
-        .map_or_else(|| ch.name.clone(), |p| format!("book/src/{}", p.display()))
+/// Rewrites every page of `book` with `f(page, text) -> (text, problems)`, where `page` is how
+/// messages name it (`book/src/<page>.md`); fails with every problem of every page.
+pub fn rewrite_pages(
+    book: &mut mdbook_preprocessor::book::Book,
+    mut f: impl FnMut(&str, &str) -> (String, Vec<String>),
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    book.for_each_chapter_mut(|ch| {
+        let page = ch
+            .source_path
+            .as_ref()
+            .map_or_else(|| ch.name.clone(), |p| format!("book/src/{}", p.display()));
+        let (text, found) = f(&page, &ch.content);
+        problems.extend(found);
+        ch.content = text;
+    });
+    problems
+}
+
+/// `page:line: why` for each problem found on a page.
+pub fn at_lines(page: &str, found: Vec<(usize, String)>) -> Vec<String> {
+    found
+        .into_iter()
+        .map(|(line, why)| format!("{page}:{line}: {why}"))
+        .collect()
 }
 
 /// The mdBook preprocessor that renders the placeholders; a placeholder it cannot render
@@ -160,16 +180,9 @@ impl mdbook_preprocessor::Preprocessor for MeasuredPreprocessor {
         _ctx: &mdbook_preprocessor::PreprocessorContext,
         mut book: mdbook_preprocessor::book::Book,
     ) -> Result<mdbook_preprocessor::book::Book> {
-        let mut problems = Vec::new();
-        book.for_each_chapter_mut(|ch| {
-            let (text, found) = self.figures.expand(&ch.content);
-            let page = page_name(ch);
-            problems.extend(
-                found
-                    .into_iter()
-                    .map(|(line, why)| format!("{page}:{line}: {why}")),
-            );
-            ch.content = text;
+        let problems = rewrite_pages(&mut book, |page, text| {
+            let (text, found) = self.figures.expand(text);
+            (text, at_lines(page, found))
         });
         if !problems.is_empty() {
             anyhow::bail!("{}", problems.join("\n"));

@@ -20,8 +20,7 @@ use crate::workspace::Workspace;
 /// How long one chapter's exercise tests may run, skeleton or solution.
 const TIMEOUT: Duration = Duration::from_secs(120);
 
-/// Whether each test passed, by libtest name.
-type Results = BTreeMap<String, bool>;
+use crate::exercises::Verdicts as Results;
 
 pub(crate) fn run(ctx: &mut Ctx<'_>, names: &[&str], built: &Built) {
     let mut todo: Vec<(String, Vec<Exercise>, u64)> = Vec::new();
@@ -165,27 +164,11 @@ fn run_tests(ws: &Workspace, built: &Built, chapter: &str, lib: &str) -> Result<
             TIMEOUT.as_secs()
         ));
     }
-    let results = parse_results(&out.output);
+    let results = exercises::libtest_verdicts(&out.output);
     if results.is_empty() {
         return Err(format!("no test ran ({})", out.ended));
     }
     Ok(results)
-}
-
-/// `test NAME ... ok` and `test NAME ... FAILED` lines of libtest's output.
-fn parse_results(output: &str) -> Results {
-    output
-        .lines()
-        .filter_map(|l| {
-            let rest = l.strip_prefix("test ")?;
-            let (name, verdict) = rest.rsplit_once(" ... ")?;
-            match verdict.trim() {
-                "ok" => Some((name.to_owned(), true)),
-                "FAILED" => Some((name.to_owned(), false)),
-                _ => None,
-            }
-        })
-        .collect()
 }
 
 /// The name of a chapter's library target (what cargo calls its test program).
@@ -312,14 +295,5 @@ mod tests {
             moved_manifest(text).unwrap(),
             "[workspace]\nresolver = \"3\"\nmembers = [\"w/xtask\", \"w/crates/*\"]\nexclude = [\"w/tests/fixtures\"]\n"
         );
-    }
-
-    #[test]
-    fn reads_libtest_verdicts() {
-        let out = "running 3 tests\ntest exercises::a::tests::x ... ok\ntest exercises::a::tests::y ... FAILED\ntest exercises::b::tests::z ... ignored\n\nthread 'x' panicked\n";
-        let r = parse_results(out);
-        assert_eq!(r.len(), 2);
-        assert!(r["exercises::a::tests::x"]);
-        assert!(!r["exercises::a::tests::y"]);
     }
 }

@@ -93,19 +93,19 @@ impl Report {
     }
 
     pub fn summary(&self) -> String {
+        let exercises = if self.exercises > 0 {
+            format!(
+                "{} exercises verified (solutions pass, skeletons fail), ",
+                self.exercises
+            )
+        } else {
+            String::new()
+        };
         let mut text = format!(
-            "check: {} examples verified, {} failed",
+            "check: {} examples verified, {exercises}{} failed",
             self.verified,
             self.failed()
         );
-        if self.exercises > 0 {
-            text = format!(
-                "check: {} examples verified, {} exercises verified (solutions pass, skeletons fail), {} failed",
-                self.verified,
-                self.exercises,
-                self.failed()
-            );
-        }
         if self.blessed > 0 {
             text.push_str(&format!(", {} blessed", self.blessed));
         }

@@ -8,6 +8,7 @@ use anyhow::Result;
 use regex::Regex;
 
 use super::{Exercise, Version};
+use crate::measured::{at_lines, rewrite_pages};
 use crate::workspace::Workspace;
 
 /// `{{#exercise CHAPTER NAME}}`; `\{{#exercise ...}}` is shown as written.
@@ -120,11 +121,10 @@ impl mdbook_preprocessor::Preprocessor for ExercisePreprocessor {
         _ctx: &mdbook_preprocessor::PreprocessorContext,
         mut book: mdbook_preprocessor::book::Book,
     ) -> Result<mdbook_preprocessor::book::Book> {
-        let mut problems = Vec::new();
         let mut shown: BTreeSet<Key> = BTreeSet::new();
-        book.for_each_chapter_mut(|ch| {
-            let page = crate::measured::page_name(ch);
-            let (text, on_page, found) = self.exercises.expand(&ch.content);
+        let mut problems = rewrite_pages(&mut book, |page, text| {
+            let (text, on_page, found) = self.exercises.expand(text);
+            let mut problems = at_lines(page, found);
             for key in on_page {
                 if !shown.insert(key.clone()) {
                     problems.push(format!(
@@ -133,12 +133,7 @@ impl mdbook_preprocessor::Preprocessor for ExercisePreprocessor {
                     ));
                 }
             }
-            problems.extend(
-                found
-                    .into_iter()
-                    .map(|(l, why)| format!("{page}:{l}: {why}")),
-            );
-            ch.content = text;
+            (text, problems)
         });
         for (key, e) in &self.exercises.0 {
             if !shown.contains(key) {

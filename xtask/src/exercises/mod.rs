@@ -26,6 +26,7 @@
 
 pub mod book;
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -318,6 +319,24 @@ fn test_functions(source: &str) -> Vec<(String, usize)> {
     out
 }
 
+/// Whether each test passed, by its libtest name.
+pub type Verdicts = BTreeMap<String, bool>;
+
+/// The `test NAME ... ok` and `test NAME ... FAILED` lines of libtest's output.
+pub fn libtest_verdicts(output: &str) -> Verdicts {
+    output
+        .lines()
+        .filter_map(|l| {
+            let (name, verdict) = l.strip_prefix("test ")?.rsplit_once(" ... ")?;
+            match verdict.trim() {
+                "ok" => Some((name.to_owned(), true)),
+                "FAILED" => Some((name.to_owned(), false)),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
 /// `insert` after the leading `//!` lines of `text`.
 fn insert_after_doc(text: &str, insert: &str) -> String {
     let doc: usize = text
@@ -415,6 +434,15 @@ mod tests {
         let file = e.file(Version::Skeleton);
         assert!(file.starts_with("//! Exercise: Add two numbers (easy)\n//!\n//! Return the sum of `a` and `b`.\n\n#![allow(unused)]\n"), "{file}");
         assert!(file.contains("fn adds()"));
+    }
+
+    #[test]
+    fn reads_libtest_verdicts() {
+        let out = "running 3 tests\ntest exercises::a::tests::x ... ok\ntest exercises::a::tests::y ... FAILED\ntest exercises::b::tests::z ... ignored\n\nthread 'x' panicked\n";
+        let r = libtest_verdicts(out);
+        assert_eq!(r.len(), 2);
+        assert!(r["exercises::a::tests::x"]);
+        assert!(!r["exercises::a::tests::y"]);
     }
 
     #[test]
