@@ -10,7 +10,9 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ChapterMeta {
-    /// Integration tests (`tests/<name>.rs`) that hold loom models: run under `--cfg loom`.
+    /// Integration tests (`tests/<name>.rs`) that hold loom models: run with the chapter's
+    /// feature `loom` (which must exist), as `cargo test --workspace --features CHAPTER/loom
+    /// --test NAME`.
     #[serde(default)]
     pub loom_tests: Vec<String>,
     /// Comparisons the chapter's results table prints and its prose may quote.
@@ -90,7 +92,8 @@ pub struct Cost {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct PythonTwin {
-    /// Relative to the crate; prints lines `name<TAB>nanoseconds` (or `name count seconds`).
+    /// Relative to the crate; prints lines `name<TAB>nanoseconds`, `name count seconds`, or
+    /// `name<TAB>value<TAB>unit` as a probe does.
     pub script: String,
     #[serde(default)]
     pub args: Vec<String>,

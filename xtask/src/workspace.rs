@@ -149,6 +149,10 @@ fn chapter_of(package: &Package, dir: PathBuf) -> Result<ChapterCrate> {
             "crates/{name}/Cargo.toml: loom-tests names `{loom}`, which is not a test target of `{name}`"
         );
     }
+    ensure!(
+        meta.loom_tests.is_empty() || package.features.contains_key("loom"),
+        "crates/{name}/Cargo.toml: loom-tests needs a feature `loom` (`loom = [\"dep:loom\"]`) that swaps the crate's sync types for loom's"
+    );
     Ok(ChapterCrate {
         examples: of_kind(TargetKind::Example),
         bins: of_kind(TargetKind::Bin),

@@ -2,9 +2,9 @@
 //! that loops until it is told to stop, data shared between threads, and shared counters.
 //!
 //! The synchronisation (the stop flag, the stop signal and the counters) is written against
-//! `std::sync` normally and against `loom::sync` when the crate is built with
-//! `RUSTFLAGS="--cfg loom"`: `tests/loom.rs` then model-checks this very code, in every
-//! interleaving its threads can take.
+//! `std::sync` normally and against `loom::sync` when the crate is built with its feature
+//! `loom`: `tests/loom.rs` then model-checks this very code, in every interleaving its
+//! threads can take.
 
 #[cfg(not(unix))]
 compile_error!(
@@ -19,14 +19,14 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 // ANCHOR: sync_imports
-// Under `--cfg loom` the same names come from loom, which records every access so that its
+// With the feature `loom` the same names come from loom, which records every access so that its
 // model checker can replay all the orders in which the threads may touch them.
-#[cfg(loom)]
+#[cfg(feature = "loom")]
 use loom::sync::{
     Arc, Condvar, Mutex, MutexGuard,
     atomic::{AtomicBool, AtomicU64, Ordering},
 };
-#[cfg(not(loom))]
+#[cfg(not(feature = "loom"))]
 use std::sync::{
     Arc, Condvar, Mutex, MutexGuard,
     atomic::{AtomicBool, AtomicU64, Ordering},
@@ -106,12 +106,12 @@ impl Stop for StopFlag {
 // ANCHOR_END: stop_flag
 
 /// A plain sleep; under loom, which has no clock, a yield that lets the other threads run.
-#[cfg(not(loom))]
+#[cfg(not(feature = "loom"))]
 fn nap(interval: Duration) {
     std::thread::sleep(interval);
 }
 
-#[cfg(loom)]
+#[cfg(feature = "loom")]
 fn nap(_interval: Duration) {
     loom::thread::yield_now();
 }
@@ -272,7 +272,7 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
     }
 }
 
-#[cfg(all(test, not(loom)))]
+#[cfg(all(test, not(feature = "loom")))]
 mod tests {
     use super::*;
     use std::sync::mpsc;

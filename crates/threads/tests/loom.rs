@@ -1,10 +1,10 @@
-#![cfg(loom)]
+#![cfg(feature = "loom")]
 //! Model checks of the crate's synchronisation with loom: each `loom::model` closure is run
 //! once for every interleaving (and every value a relaxed load may return) that loom can
 //! find, within the preemption bound set below.
 //!
 //! Run with:
-//! `RUSTFLAGS="--cfg loom" cargo test -p threads --release --test loom --target-dir target/loom`
+//! `cargo test -p threads --features loom --test loom`
 
 use std::collections::BTreeSet;
 use std::time::Duration;

@@ -73,25 +73,29 @@ pub fn run_python(
     )
 }
 
-/// Reads a twin's output: `name<TAB or space>nanoseconds`, or `name count seconds`; other
-/// lines and `#` lines are ignored.
+/// Reads a twin's output: `name<TAB or space>nanoseconds`, `name count seconds`, or a
+/// probe's `name<TAB>value<TAB>unit` (unit: ns, B, /s or count); other lines and `#` lines
+/// are ignored.
 pub fn parse_python(output: &str, prefix: &str, source: &str) -> Vec<Measurement> {
     output
         .lines()
         .filter(|l| !l.starts_with('#'))
         .filter_map(|line| {
             let words: Vec<&str> = line.split_whitespace().collect();
-            let ns = match words.as_slice() {
-                [_, ns] => ns.parse::<f64>().ok()?,
-                [_, _count, seconds] => seconds.parse::<f64>().ok()? * 1e9,
+            let (value, unit) = match words.as_slice() {
+                [_, ns] => (ns.parse::<f64>().ok()?, Unit::Nanos),
+                [_, value, unit] if Unit::parse(unit).is_some() => {
+                    (value.parse::<f64>().ok()?, Unit::parse(unit)?)
+                }
+                [_, _count, seconds] => (seconds.parse::<f64>().ok()? * 1e9, Unit::Nanos),
                 _ => return None,
             };
             Some(Measurement {
                 id: format!("python/{prefix}/{}", words[0]),
                 source: source.to_owned(),
-                median: ns,
+                median: value,
                 interval: None,
-                unit: Unit::Nanos,
+                unit,
             })
         })
         .collect()
@@ -166,6 +170,10 @@ mod tests {
         assert_eq!(got.len(), 2);
         assert_eq!(got[1].id, "python/primes/Pool.map");
         assert!((got[1].median - 3e8).abs() < 1.0);
+        let units = "lost\t1234\tcount\nlock\t55.5\tns\n";
+        let got = parse_python(units, "sharing", "sharing/python/lost.py");
+        assert_eq!((got[0].median, got[0].unit), (1234.0, Unit::Count));
+        assert_eq!((got[1].median, got[1].unit), (55.5, Unit::Nanos));
     }
 
     #[test]

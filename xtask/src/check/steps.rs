@@ -158,32 +158,28 @@ fn chapter_steps(ws: &Workspace, krate: &ChapterCrate, built: &Built) -> Vec<Ste
         })
         .collect();
     for test in &krate.meta.loom_tests {
-        // loom swaps the crate's sync primitives under `--cfg loom`; that rebuilds everything,
-        // so it gets its own target directory to keep the normal build cached.
-        let loom_dir = ws.target_dir.join("loom").display().to_string();
-        let flags = std::env::var("RUSTFLAGS")
-            .map_or_else(|_| "--cfg loom".into(), |f| format!("{f} --cfg loom"));
+        // The chapter's feature `loom` swaps its sync types for loom's. Selecting the whole
+        // workspace keeps every other crate's features as the workspace build resolved them,
+        // so only this crate and loom itself compile again.
+        let feature = format!("{name}/loom");
         steps.push(Step {
             label: format!("loom       {name} --test {test}"),
             program: cargo_program(),
             args: [
                 "test",
                 "--locked",
-                "-p",
-                name,
-                "--release",
+                "--workspace",
+                "--features",
+                &feature,
                 "--test",
                 test,
-                "--target-dir",
-                &loom_dir,
             ]
             .map(String::from)
             .to_vec(),
-            env: vec![("RUSTFLAGS".into(), flags.clone())],
+            env: Vec::new(),
             cwd: ws.root.clone(),
             key: format!("loom {name} {test}"),
-            fingerprint: Fingerprint::new().tree(&krate.dir).text(&flags).finish()
-                ^ source.finish(),
+            fingerprint: Fingerprint::new().tree(&krate.dir).finish() ^ source.finish(),
             needs_tests: true,
         });
     }
