@@ -58,7 +58,8 @@ fn additions(c: &mut Criterion) {
     group.finish();
 }
 
-/// A sum over 256 MiB: far bigger than any cache, so every number comes from memory.
+/// A sum over 256 MiB: several times the last-level cache of most machines (the `no_scale`
+/// example prints how many times on yours), so the numbers come from memory.
 fn stream(c: &mut Criterion) {
     const LEN: usize = 256 << 20 >> 3;
     let data = big_array(LEN);

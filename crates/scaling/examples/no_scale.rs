@@ -9,7 +9,7 @@ use std::time::Instant;
 use anyhow::{Result, ensure};
 use clap::{Parser, ValueEnum};
 use scaling::bottleneck::{big_array, one_lock, own_counters, sum_on};
-use scaling::{cores, pool};
+use scaling::{cores, machine, pool};
 
 /// Time a job on 1 to N threads and print the speedup.
 #[derive(Debug, Parser)]
@@ -58,7 +58,14 @@ fn best_of(runs: u16, mut job: impl FnMut() -> u64) -> (f64, u64) {
 fn main() -> Result<()> {
     let args = Args::parse();
     let max = args.max_threads.map_or(cores() + 2, usize::from);
-    println!("this machine has {} cores", cores());
+    let (cache, memory) = (machine::last_level_cache(), machine::memory());
+    let size = |bytes: Option<u64>, show: fn(u64) -> String| bytes.map_or("unknown".into(), show);
+    println!(
+        "this machine has {} cores, a last-level cache of {} and {} of memory",
+        cores(),
+        size(cache, machine::mib),
+        size(memory, machine::gib),
+    );
     let len = usize::try_from(args.mib * (1 << 20) / 8)?;
     let data = if args.jobs.contains(&Job::Stream) {
         big_array(len)
@@ -72,7 +79,23 @@ fn main() -> Result<()> {
             Job::Stream => ("sum of the array", (len as u64) * (len as u64 - 1) / 2),
         };
         match job {
-            Job::Stream => println!("{job:?}: {what}, {len} numbers ({} MiB)", args.mib),
+            Job::Stream => {
+                // A sum over an array bigger than the cache reads (nearly) every number from
+                // memory: each pass pushes the start of the array out before it comes round.
+                let bytes = args.mib << 20;
+                let verdict = match cache {
+                    Some(c) if bytes > c => format!(
+                        "{:.0} times the last-level cache: read from memory",
+                        bytes as f64 / c as f64
+                    ),
+                    Some(_) => "no bigger than the last-level cache: it may stay in it".into(),
+                    None => "the size of the cache is not known here".into(),
+                };
+                println!(
+                    "{job:?}: {what}, {len} numbers ({} MiB, {verdict})",
+                    args.mib
+                );
+            }
             _ => println!("{job:?}: {} {what}", args.additions),
         }
         println!("threads  {:>15}      time  speedup", "result");

@@ -5,8 +5,8 @@
 //!   now also fight over the lock: its cache line travels from core to core, and a thread that
 //!   finds it taken may sleep in the kernel. [`own_counters`] is the same work without sharing.
 //! - [`sum_on`]: adding up a large array does one addition per 8 bytes read. The cores wait
-//!   for memory, and every core shares the same memory bus: once it is full, another core
-//!   only waits too.
+//!   for memory, and how much a second core helps depends on the memory system: how many
+//!   misses one core can have in flight, and how many channels the cores share.
 //!
 //! Every function returns its exact result, so the tests (and the examples) can check it.
 

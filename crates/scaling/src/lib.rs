@@ -8,7 +8,8 @@
 //!   speedup and efficiency per pool size ([`laws::Run`]), and the laws that say how far that
 //!   can go: Amdahl ([`laws::amdahl`]), fitted to measurements ([`laws::fit_serial_fraction`]),
 //!   and Gustafson ([`laws::gustafson`]). [`bottleneck`] holds two jobs that do not scale up:
-//!   one lock that every thread needs, and a sum that waits on memory, not on the cores.
+//!   one lock that every thread needs, and a sum that waits on memory, not on the cores;
+//!   [`machine`] reads how big this machine's cache and memory are.
 //! - Scale-out: the same count on timely dataflow ([`dataflow`]), an existing distributed
 //!   engine, as one process with several worker threads or as several processes that find
 //!   each other through a host file. [`cluster`] starts such processes on this machine
@@ -28,6 +29,7 @@ pub mod cluster;
 pub mod dataflow;
 pub mod exercises;
 pub mod laws;
+pub mod machine;
 
 /// The range the benchmarks count primes in: the lesson's range (also the pools chapter's).
 pub const BENCH_RANGE: Range<u64> = 1_000_000..1_200_000;
