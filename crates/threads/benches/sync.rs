@@ -1,6 +1,8 @@
 //! What sharing costs: a `Mutex` increment and an atomic increment, alone and with a second
 //! thread hammering the same counter, and messages through a channel: on one thread, as a
-//! round trip to a second thread and back, and streamed from a second thread.
+//! round trip to a second thread and back, and streamed from a second thread. The streams are
+//! timed as a whole, both threads working at once: their time per message is the inverse of a
+//! throughput, not what one message costs either thread.
 use std::hint::black_box;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Barrier, mpsc};
@@ -85,8 +87,14 @@ fn round_trips(iters: u64) -> Duration {
 }
 // ANCHOR_END: round_trip
 
-/// Times `iters` messages streamed by a second thread and received by this one: the sender
-/// never waits for an answer, so it runs ahead as far as the channel lets it.
+// ANCHOR: streamed
+/// Times a whole stream of `iters` messages from a second thread to this one, from the moment
+/// both threads leave the barrier until this thread has received the last message. The sender
+/// never waits for an answer, so it runs ahead as far as the channel lets it, and the two
+/// threads work at the same time: divided by `iters` (as criterion does), this is the wall time
+/// per message of the stream, the inverse of its throughput. It is not the time one message
+/// costs the sender or the receiver, which overlap. Starting the sender thread and joining it
+/// are outside the timed part.
 fn streamed(
     iters: u64,
     (tx, rx): (impl Fn(u64) -> bool + Sync, impl Fn() -> Option<u64>),
@@ -106,9 +114,11 @@ fn streamed(
         for _ in 0..iters {
             black_box(rx());
         }
+        // The last message is in: the sender has sent everything.
         start.elapsed()
     })
 }
+// ANCHOR_END: streamed
 
 fn channels(c: &mut Criterion) {
     let mut group = c.benchmark_group("threads channel");
@@ -122,18 +132,24 @@ fn channels(c: &mut Criterion) {
     group.bench_function("round trip to another thread and back", |b| {
         b.iter_custom(round_trips)
     });
-    group.bench_function("stream from another thread, unbounded", |b| {
-        b.iter_custom(|iters| {
-            let (tx, rx) = mpsc::channel::<u64>();
-            streamed(iters, (|n| tx.send(n).is_ok(), || rx.recv().ok()))
-        })
-    });
-    group.bench_function("stream from another thread, bounded 64", |b| {
-        b.iter_custom(|iters| {
-            let (tx, rx) = mpsc::sync_channel::<u64>(64);
-            streamed(iters, (|n| tx.send(n).is_ok(), || rx.recv().ok()))
-        })
-    });
+    group.bench_function(
+        "stream from another thread, unbounded (wall time per message)",
+        |b| {
+            b.iter_custom(|iters| {
+                let (tx, rx) = mpsc::channel::<u64>();
+                streamed(iters, (|n| tx.send(n).is_ok(), || rx.recv().ok()))
+            })
+        },
+    );
+    group.bench_function(
+        "stream from another thread, bounded 64 (wall time per message)",
+        |b| {
+            b.iter_custom(|iters| {
+                let (tx, rx) = mpsc::sync_channel::<u64>(64);
+                streamed(iters, (|n| tx.send(n).is_ok(), || rx.recv().ok()))
+            })
+        },
+    );
     group.finish();
 }
 

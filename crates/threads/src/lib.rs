@@ -33,11 +33,13 @@ use std::sync::{
 };
 // ANCHOR_END: sync_imports
 
+// ANCHOR: lock
 /// Locks `mutex`, ignoring poisoning: every critical section in this crate leaves the data
 /// valid even if a thread panics (none of them can panic while holding the lock anyway).
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
+// ANCHOR_END: lock
 
 // ANCHOR: job
 /// Something a thread can run: the Rust counterpart of a Python `Thread` subclass that
