@@ -11,8 +11,11 @@ use xtask::exercises::Version;
 use workspace_tests::root;
 
 fn chapters() -> Vec<String> {
-    let ws = xtask::workspace::Workspace::load(&root()).unwrap();
-    ws.names().into_iter().map(String::from).collect()
+    workspace_tests::book()
+        .chapters()
+        .iter()
+        .map(|c| c.name().to_owned())
+        .collect()
 }
 
 /// One test, so that the two kinds of starter build one after the other: both are a package
@@ -32,7 +35,9 @@ fn solved_starters_pass_their_tests_alone(target: &Path) {
     for chapter in &chapters {
         let dir = tempfile::tempdir().unwrap();
         let dest = dir.path().join(format!("my-{chapter}"));
-        let starter = xtask::starter::export(&root(), chapter, &dest, Version::Solution).unwrap();
+        let starter =
+            xtask::starter::export(workspace_tests::book(), chapter, &dest, Version::Solution)
+                .unwrap();
         assert!(starter.files > 3);
         assert_no_markers(&dest, &starter);
 
@@ -113,7 +118,9 @@ fn skeleton_starters_fail_exactly_the_exercises_tests_and_list_them(target: &Pat
     for chapter in chapters() {
         let dir = tempfile::tempdir().unwrap();
         let dest = dir.path().join(format!("try-{chapter}"));
-        let starter = xtask::starter::export(&root(), &chapter, &dest, Version::Skeleton).unwrap();
+        let starter =
+            xtask::starter::export(workspace_tests::book(), &chapter, &dest, Version::Skeleton)
+                .unwrap();
         assert!(
             starter.exercises.len() >= 3,
             "{chapter} has {} exercises",
@@ -158,16 +165,26 @@ fn skeleton_starters_fail_exactly_the_exercises_tests_and_list_them(target: &Pat
 fn a_starter_refuses_a_folder_with_files_and_an_unknown_chapter() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("keep.txt"), "mine").unwrap();
-    let err =
-        xtask::starter::export(&root(), &chapters()[0], dir.path(), Version::Skeleton).unwrap_err();
+    let err = xtask::starter::export(
+        workspace_tests::book(),
+        &chapters()[0],
+        dir.path(),
+        Version::Skeleton,
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("is not an empty folder"), "{err}");
     assert_eq!(
         std::fs::read_to_string(dir.path().join("keep.txt")).unwrap(),
         "mine"
     );
 
-    let err = xtask::starter::export(&root(), "no-such", &dir.path().join("x"), Version::Skeleton)
-        .unwrap_err();
+    let err = xtask::starter::export(
+        workspace_tests::book(),
+        "no-such",
+        &dir.path().join("x"),
+        Version::Skeleton,
+    )
+    .unwrap_err();
     assert!(
         err.to_string()
             .starts_with("unknown chapter `no-such`; known chapters: "),

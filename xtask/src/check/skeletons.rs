@@ -12,27 +12,27 @@ use std::time::{Duration, Instant};
 
 use super::Ctx;
 use super::cache::Fingerprint;
+use crate::book::{Chapter, Workspace};
 use crate::build::Built;
 use crate::exercises::{self, Exercise, Version};
+use crate::files::write_if_changed;
+use crate::problem::Problem;
 use crate::runner::{self, Ended};
-use crate::workspace::Workspace;
 
 /// How long one chapter's exercise tests may run, skeleton or solution.
 const TIMEOUT: Duration = Duration::from_secs(120);
 
 use crate::exercises::Verdicts as Results;
 
-pub(crate) fn run(ctx: &mut Ctx<'_>, names: &[&str], built: &Built) {
+pub(crate) fn run(ctx: &mut Ctx<'_>, selected: &[Chapter<'_>], built: &Built) {
     let mut todo: Vec<(String, Vec<Exercise>, u64)> = Vec::new();
     let mut unchanged = 0;
-    for name in names {
-        let Some(krate) = ctx.ws.chapter(name).cloned() else {
-            continue;
-        };
-        let list = match exercises::of_chapter(&krate, &ctx.ws.root) {
+    for chapter in selected {
+        let (name, krate) = (chapter.name(), chapter.krate);
+        let list = match exercises::of_chapter(krate, &ctx.ws().root) {
             Ok(list) => list,
             Err(e) => {
-                ctx.fail(format!("{e:#}"));
+                ctx.fail(Problem::from(e));
                 continue;
             }
         };
@@ -41,8 +41,8 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, names: &[&str], built: &Built) {
         }
         let fingerprint = Fingerprint::new()
             .tree(&krate.dir)
-            .file(&ctx.ws.root.join("Cargo.lock"))
-            .file(&ctx.ws.root.join("Cargo.toml"))
+            .file(&ctx.ws().root.join("Cargo.lock"))
+            .file(&ctx.ws().root.join("Cargo.toml"))
             .finish();
         if ctx.cache.passed(&key(name), fingerprint) {
             unchanged += list.len();
@@ -67,23 +67,28 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, names: &[&str], built: &Built) {
     let skeletons = match build_skeletons(ctx, &todo) {
         Ok(built) => built,
         Err(e) => {
-            ctx.fail(format!("the skeletons did not build: {e:#}"));
+            ctx.fail(Problem::new(format!("the skeletons did not build: {e:#}")));
             return;
         }
     };
     for (chapter, list, fingerprint) in todo {
-        let lib = lib_name(&ctx.ws, &chapter);
-        let solution = run_tests(&ctx.ws, built, &chapter, &lib);
-        let skeleton = run_tests(&ctx.ws, &skeletons, &chapter, &lib);
+        let ws = ctx.ws();
+        let lib = lib_name(ws, &chapter);
+        let solution = run_tests(ws, built, &chapter, &lib);
+        let skeleton = run_tests(ws, &skeletons, &chapter, &lib);
         let mut problems = Vec::new();
         match (&solution, &skeleton) {
             (Ok(solution), Ok(skeleton)) => {
                 for e in &list {
-                    problems.extend(judge(&ctx.ws, e, solution, skeleton));
+                    problems.extend(judge(ws, e, solution, skeleton));
                 }
             }
-            (Err(e), _) => problems.push(format!("{chapter}: the solutions' tests: {e}")),
-            (_, Err(e)) => problems.push(format!("{chapter}: the skeletons' tests: {e}")),
+            (Err(e), _) => problems.push(Problem::new(format!(
+                "{chapter}: the solutions' tests: {e}"
+            ))),
+            (_, Err(e)) => problems.push(Problem::new(format!(
+                "{chapter}: the skeletons' tests: {e}"
+            ))),
         }
         if problems.is_empty() {
             ctx.say(format!(
@@ -99,9 +104,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, names: &[&str], built: &Built) {
         } else {
             ctx.say(format!("exercises  {chapter} ... FAILED"));
             ctx.cache.forget(&key(&chapter));
-            for p in problems {
-                ctx.fail(p);
-            }
+            ctx.fail_all(problems);
         }
     }
     ctx.say(format!(
@@ -115,28 +118,22 @@ fn key(chapter: &str) -> String {
 }
 
 /// What is wrong with one exercise, given every test's result on both versions.
-fn judge(ws: &Workspace, e: &Exercise, solution: &Results, skeleton: &Results) -> Vec<String> {
+fn judge(ws: &Workspace, e: &Exercise, solution: &Results, skeleton: &Results) -> Vec<Problem> {
     let file = ws.display(&e.path);
     let mut problems = Vec::new();
     for (test, line) in &e.tests {
         let path = e.test_path(test);
+        let at = |what: &str| Problem::at(&file, *line, format!("test `{test}` {what}"));
         match solution.get(&path) {
             Some(true) => {}
-            Some(false) => problems.push(format!(
-                "{file}:{line}: test `{test}` fails on the solution"
-            )),
-            None => problems.push(format!(
-                "{file}:{line}: test `{test}` did not run (is it in `mod tests` and marked #[test]?)"
-            )),
+            Some(false) => problems.push(at("fails on the solution")),
+            None => problems.push(at("did not run (is it in `mod tests` and marked #[test]?)")),
         }
         match skeleton.get(&path) {
             Some(false) => {}
-            Some(true) => problems.push(format!(
-                "{file}:{line}: test `{test}` passes on the skeleton (todo!()): it does not test the exercise"
-            )),
-            None => problems.push(format!(
-                "{file}:{line}: test `{test}` did not run on the skeleton"
-            )),
+            Some(true) => problems
+                .push(at("passes on the skeleton (todo!())").fix("it does not test the exercise")),
+            None => problems.push(at("did not run on the skeleton")),
         }
     }
     problems
@@ -153,7 +150,7 @@ fn run_tests(ws: &Workspace, built: &Built, chapter: &str, lib: &str) -> Result<
         .map(|(_, exe)| exe.clone())
         .ok_or("its library test program was not built")?;
     let dir = ws
-        .chapter(chapter)
+        .krate(chapter)
         .map_or_else(|| ws.root.clone(), |c| c.dir.clone());
     let args = ["exercises::".to_owned()];
     let env = [("CARGO_MANIFEST_DIR".to_owned(), dir.display().to_string())];
@@ -195,27 +192,29 @@ fn build_skeletons(
     ctx: &mut Ctx<'_>,
     todo: &[(String, Vec<Exercise>, u64)],
 ) -> anyhow::Result<Built> {
-    let mirror = ctx.ws.target_dir.join("xtask/skeletons");
+    let ws = ctx.ws();
+    let mirror = ws.target_dir.join("xtask/skeletons");
     let skeletons: BTreeMap<PathBuf, String> = todo
         .iter()
         .flat_map(|(_, list, _)| list)
         .map(|e| (e.path.clone(), e.file(Version::Skeleton)))
         .collect();
     sync_tree(
-        &ctx.ws.root,
+        &ws.root,
         &mirror.join("w"),
-        &ctx.ws.target_dir,
+        &ws.target_dir,
         &skeletons,
         true,
     )?;
-    let manifest = moved_manifest(&std::fs::read_to_string(ctx.ws.root.join("Cargo.toml"))?)?;
+    let manifest = moved_manifest(&std::fs::read_to_string(ws.root.join("Cargo.toml"))?)?;
     write_if_changed(&mirror.join("Cargo.toml"), manifest.as_bytes())?;
     write_if_changed(
         &mirror.join("Cargo.lock"),
-        &std::fs::read(ctx.ws.root.join("Cargo.lock"))?,
+        &std::fs::read(ws.root.join("Cargo.lock"))?,
     )?;
+    let target_dir = ws.target_dir.clone();
     let mut ws = Workspace::load(&mirror)?;
-    ws.target_dir = ctx.ws.target_dir.clone();
+    ws.target_dir = target_dir;
     ctx.say("build      the skeletons: cargo test --no-run --workspace --lib (in target/xtask/skeletons)");
     let built = crate::build::build(&ws, false, &["test", "--no-run", "--workspace", "--lib"])?;
     anyhow::ensure!(built.ok, "cargo failed: see the compiler's messages above");
@@ -273,13 +272,6 @@ fn sync_tree(
             };
             write_if_changed(&dest, &bytes)?;
         }
-    }
-    Ok(())
-}
-
-fn write_if_changed(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if std::fs::read(path).ok().as_deref() != Some(bytes) {
-        std::fs::write(path, bytes)?;
     }
     Ok(())
 }

@@ -1,6 +1,6 @@
-//! The workspace as every subcommand and every workspace test sees it, built once from
-//! `cargo metadata`: the chapter crates (the packages under `crates/`), their examples,
-//! benches and tests, and each one's `[package.metadata.xtask]` table.
+//! The cargo half of the book: the workspace as `cargo metadata` describes it, once: the
+//! chapter crates (the packages under `crates/`), their examples, benches and tests, and each
+//! one's `[package.metadata.xtask]` table.
 //!
 //! A chapter is named by its package name everywhere (the folder under `crates/` may differ).
 
@@ -8,10 +8,11 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anyhow::{Context, Result, bail, ensure};
+use anyhow::{Context, Result, ensure};
 use cargo_metadata::{Metadata, MetadataCommand, Package, TargetKind};
 
-use crate::meta::ChapterMeta;
+use super::meta::ChapterMeta;
+use crate::build::cargo_program;
 
 /// One chapter crate.
 #[derive(Debug, Clone)]
@@ -30,6 +31,13 @@ pub struct ChapterCrate {
 }
 
 impl ChapterCrate {
+    /// It measures something: criterion benches, a probe or a Python twin.
+    pub fn measures(&self) -> bool {
+        !self.benches.is_empty()
+            || !self.meta.probes.is_empty()
+            || !self.meta.python_twins.is_empty()
+    }
+
     /// `benches/<name>.rs` for each bench target: how results name their source.
     pub fn bench_sources(&self) -> Vec<String> {
         self.benches
@@ -44,7 +52,7 @@ impl ChapterCrate {
 pub struct Workspace {
     pub root: PathBuf,
     pub target_dir: PathBuf,
-    pub chapters: Vec<ChapterCrate>,
+    pub crates: Vec<ChapterCrate>,
     /// The full metadata, with the resolve graph (for starters and artifacts).
     pub metadata: Metadata,
 }
@@ -52,13 +60,23 @@ pub struct Workspace {
 impl Workspace {
     /// Reads the workspace whose root manifest is `<root>/Cargo.toml`.
     pub fn load(root: &Path) -> Result<Workspace> {
-        let metadata = MetadataCommand::new()
+        // Through the runner, so that an interrupt ends it like every other program.
+        let mut cmd = MetadataCommand::new()
+            .cargo_path(cargo_program())
             .manifest_path(root.join("Cargo.toml"))
-            .exec()
+            .cargo_command();
+        crate::build::without_cargo_run_env(&mut cmd);
+        let out = crate::runner::output(&mut cmd).context("cannot run cargo metadata")?;
+        ensure!(
+            out.status.success(),
+            "cannot read the workspace (cargo metadata): {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+        let metadata = MetadataCommand::parse(String::from_utf8_lossy(&out.stdout))
             .context("cannot read the workspace (cargo metadata)")?;
         let root = metadata.workspace_root.clone().into_std_path_buf();
         let crates_dir = root.join("crates");
-        let mut chapters = Vec::new();
+        let mut crates = Vec::new();
         for package in metadata.workspace_packages() {
             let dir = package
                 .manifest_path
@@ -67,51 +85,31 @@ impl Workspace {
                 .as_std_path()
                 .to_path_buf();
             if dir.parent() == Some(crates_dir.as_path()) {
-                chapters.push(chapter_of(package, dir)?);
+                crates.push(chapter_of(package, dir)?);
             }
         }
-        chapters.sort_by(|a, b| a.name.cmp(&b.name));
+        crates.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(Workspace {
             target_dir: metadata.target_directory.clone().into_std_path_buf(),
             root,
-            chapters,
+            crates,
             metadata,
         })
     }
 
-    pub fn chapter(&self, name: &str) -> Option<&ChapterCrate> {
-        self.chapters.iter().find(|c| c.name == name)
-    }
-
-    pub fn names(&self) -> Vec<&str> {
-        self.chapters.iter().map(|c| c.name.as_str()).collect()
-    }
-
-    /// The chapters named (all when none is), or an error naming the known ones.
-    pub fn select(&self, names: &[String]) -> Result<Vec<&ChapterCrate>> {
-        for wanted in names {
-            if self.chapter(wanted).is_none() {
-                bail!(
-                    "unknown chapter `{wanted}`; known chapters: {}",
-                    self.names().join(", ")
-                );
-            }
-        }
-        Ok(self
-            .chapters
-            .iter()
-            .filter(|c| names.is_empty() || names.contains(&c.name))
-            .collect())
+    /// The chapter crate named `name`.
+    pub fn krate(&self, name: &str) -> Option<&ChapterCrate> {
+        self.crates.iter().find(|c| c.name == name)
     }
 
     /// The chapter crate whose folder holds `file`, if any.
     pub fn chapter_of_file(&self, file: &Path) -> Option<&ChapterCrate> {
-        self.chapters.iter().find(|c| file.starts_with(&c.dir))
+        self.crates.iter().find(|c| file.starts_with(&c.dir))
     }
 
     /// `book/src/generated/`: what `cargo xtask bench` writes and the book includes.
     pub fn generated_dir(&self) -> PathBuf {
-        generated_dir(&self.root)
+        self.root.join("book/src/generated")
     }
 
     /// Package names by package id (cargo's JSON messages name packages by id).
@@ -173,11 +171,10 @@ pub fn find_root() -> Result<PathBuf> {
 
 /// The book's workspace that holds `dir`.
 pub fn find_root_from(dir: &Path) -> Result<PathBuf> {
-    let out = Command::new(cargo_program())
-        .args(["locate-project", "--workspace", "--message-format", "plain"])
-        .current_dir(dir)
-        .output()
-        .context("cannot run `cargo locate-project`")?;
+    let mut cmd = Command::new(cargo_program());
+    cmd.args(["locate-project", "--workspace", "--message-format", "plain"])
+        .current_dir(dir);
+    let out = crate::runner::output(&mut cmd).context("cannot run `cargo locate-project`")?;
     ensure!(
         out.status.success(),
         "not inside a Cargo workspace: {}",
@@ -195,64 +192,9 @@ pub fn find_root_from(dir: &Path) -> Result<PathBuf> {
     Ok(root.to_path_buf())
 }
 
-/// Removes from `cmd`'s environment what `cargo run` told the xtask about itself
-/// (`CARGO_MANIFEST_DIR`, `CARGO_PKG_*`, ...). Those describe the xtask, not the program
-/// started; and a build script that reads one (ring's reads `CARGO_MANIFEST_DIR` and the
-/// `CARGO_PKG_*` through `rerun-if-env-changed`) would make a cargo started from the xtask
-/// rebuild what the README's plain `cargo test --workspace` then rebuilds again.
-pub fn without_cargo_run_env(cmd: &mut Command) -> &mut Command {
-    for (key, _) in std::env::vars_os() {
-        let key = key.to_string_lossy();
-        let from_cargo_run = key.starts_with("CARGO_PKG_")
-            || key.starts_with("CARGO_MANIFEST_")
-            || matches!(
-                key.as_ref(),
-                "CARGO_CRATE_NAME"
-                    | "CARGO_BIN_NAME"
-                    | "CARGO_PRIMARY_PACKAGE"
-                    | "CARGO_TARGET_TMPDIR"
-            );
-        if from_cargo_run {
-            cmd.env_remove(key.as_ref());
-        }
-    }
-    cmd
-}
-
-/// The cargo that runs us (set by `cargo run`), else the one on PATH.
-pub fn cargo_program() -> PathBuf {
-    std::env::var_os("CARGO").map_or_else(|| "cargo".into(), PathBuf::from)
-}
-
-pub fn generated_dir(root: &Path) -> PathBuf {
-    root.join("book/src/generated")
-}
-
 pub fn display_path(root: &Path, path: &Path) -> String {
     path.strip_prefix(root)
         .unwrap_or(path)
         .display()
         .to_string()
-}
-
-/// Copies the tree `from` into `to` (created if needed), leaving out every file or folder
-/// whose name `skip` accepts; returns how many files it copied.
-pub fn copy_tree(from: &Path, to: &Path, skip: &dyn Fn(&str) -> bool) -> std::io::Result<usize> {
-    std::fs::create_dir_all(to)?;
-    let mut count = 0;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let name = entry.file_name();
-        if skip(&name.to_string_lossy()) {
-            continue;
-        }
-        let dest = to.join(&name);
-        if entry.file_type()?.is_dir() {
-            count += copy_tree(&entry.path(), &dest, skip)?;
-        } else {
-            std::fs::copy(entry.path(), &dest)?;
-            count += 1;
-        }
-    }
-    Ok(count)
 }

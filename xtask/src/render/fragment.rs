@@ -6,8 +6,12 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::results::{ChapterResults, Stamp, compute_ratio, fmt_efficiency, fmt_ratio, fmt_value};
-use crate::meta::{ChapterMeta, Cost};
+use crate::book::ChapterCrate;
+use crate::book::meta::{ChapterMeta, Cost};
+use crate::results::{
+    ChapterResults, Stamp, WIDE_INTERVAL, compute_ratio, fmt_efficiency, fmt_ratio, fmt_value,
+    is_wide,
+};
 
 /// The first line of every generated fragment.
 pub fn marker(name: &str) -> String {
@@ -80,7 +84,7 @@ pub fn render_fragment(
             |(lo, hi)| format!("{} – {}", fmt_value(lo, m.unit), fmt_value(hi, m.unit)),
         );
         // Too wide to rank against its neighbours: said where the reader looks.
-        let interval = if super::results::is_wide(m) {
+        let interval = if is_wide(m) {
             format!("{interval} (wide)")
         } else {
             interval
@@ -93,12 +97,12 @@ pub fn render_fragment(
             fmt_value(m.median, m.unit),
         );
     }
-    if results.measurements.iter().any(super::results::is_wide) {
+    if results.measurements.iter().any(is_wide) {
         let _ = writeln!(
             md,
             "\nRows marked (wide) have a 95% interval wider than {:.0}% of their median: too noisy \
              to rank against their neighbours.",
-            super::WIDE_INTERVAL * 100.0
+            WIDE_INTERVAL * 100.0
         );
     }
     for note in &results.notes {
@@ -157,6 +161,19 @@ fn python_missing(results: &ChapterResults) -> bool {
 
 /// A chapter's page, for links from the costs table: `(file under book/src, title)`.
 pub type Pages = BTreeMap<String, (String, String)>;
+
+/// Every chapter's cost rows, `(chapter, row)`, in the workspace's order.
+pub fn all_costs(crates: &[ChapterCrate]) -> Vec<(String, Cost)> {
+    crates
+        .iter()
+        .flat_map(|c| {
+            c.meta
+                .costs
+                .iter()
+                .map(|cost| (c.name.clone(), cost.clone()))
+        })
+        .collect()
+}
 
 /// The costs appendix's table: every chapter's cost rows, cheapest first, so the ladder from
 /// nanoseconds to milliseconds reads top to bottom.
@@ -221,7 +238,7 @@ pub fn render_costs(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bench::results::tests::{m, results};
+    use crate::results::tests::{m, results};
 
     fn meta() -> ChapterMeta {
         ChapterMeta::from_package_metadata(
@@ -247,7 +264,7 @@ mod tests {
         let md = render_fragment(&r, &meta(), &plots);
         assert!(md.starts_with(&marker("scaling")), "{md}");
         assert!(
-            md.contains("| `p/2` | `benches/x.rs` | 10.5 ns | 9.45 ns – 11.6 ns |"),
+            md.contains("| `p/2` | `benches/x.rs` | 10.5 ns | 9.45 ns – 11.6 ns (wide) |"),
             "{md}"
         );
         assert!(

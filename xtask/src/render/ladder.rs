@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 
 use anyhow::Result;
 
-use super::render::Pages;
-use super::results::{ChapterResults, Unit, fmt_time};
-use crate::meta::Cost;
+use super::fragment::Pages;
+use crate::book::meta::Cost;
+use crate::results::{ChapterResults, Unit, fmt_time};
 
 /// The file the costs page shows, under `book/src/generated/`.
 pub const FILE: &str = "costs-ladder.svg";
@@ -340,7 +340,7 @@ pub fn draw_ladder(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bench::results::tests::{m, results};
+    use crate::results::tests::{m, results};
 
     #[test]
     fn the_axis_spans_whole_decades_and_at_least_a_nanosecond_to_a_millisecond() {

@@ -7,9 +7,9 @@ use std::sync::LazyLock;
 use anyhow::Result;
 use regex::Regex;
 
-use super::{Exercise, Version};
-use crate::measured::{at_lines, rewrite_pages};
-use crate::workspace::Workspace;
+use super::figures::{at_lines, rewrite_pages};
+use crate::book::Book;
+use crate::exercises::{Exercise, Version};
 
 /// `{{#exercise CHAPTER NAME}}`; `\{{#exercise ...}}` is shown as written.
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
@@ -26,10 +26,10 @@ type Problems = Vec<(usize, String)>;
 pub struct Exercises(BTreeMap<Key, Exercise>);
 
 impl Exercises {
-    pub fn load(ws: &Workspace) -> Result<Exercises> {
+    pub fn load(book: &Book) -> Result<Exercises> {
         let mut all = BTreeMap::new();
-        for krate in &ws.chapters {
-            for e in super::of_chapter(krate, &ws.root)? {
+        for krate in &book.ws.crates {
+            for e in crate::exercises::of_chapter(krate, book.root())? {
                 all.insert((e.chapter.clone(), e.name.clone()), e);
             }
         }

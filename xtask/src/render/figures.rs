@@ -19,10 +19,10 @@ use std::sync::LazyLock;
 use anyhow::Result;
 use regex::Regex;
 
-use crate::bench::render::ratio_cells;
-use crate::bench::results::{ChapterResults, fmt_value};
-use crate::meta::ChapterMeta;
-use crate::workspace::Workspace;
+use super::fragment::ratio_cells;
+use crate::book::Book;
+use crate::book::meta::ChapterMeta;
+use crate::results::{AllResults, fmt_value};
 
 /// `{{#measured ...}}`, `{{#quoted ...}}`, `{{#setting ...}}`, `{{#claim ...}}`; `\{{#...}}` is
 /// mdBook's escape.
@@ -34,20 +34,33 @@ pub static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
 /// What the placeholders are rendered from: every chapter's results and metadata.
 #[derive(Debug, Default, Clone)]
 pub struct Figures {
-    results: BTreeMap<String, ChapterResults>,
+    results: AllResults,
     metas: BTreeMap<String, ChapterMeta>,
 }
 
 impl Figures {
-    pub fn load(ws: &Workspace) -> Result<Figures> {
-        Ok(Figures {
-            results: crate::bench::load_results(&ws.generated_dir())?,
-            metas: ws
-                .chapters
+    /// The committed results under `book/src/generated/`, with every chapter's metadata.
+    pub fn load(book: &Book) -> Result<Figures> {
+        Ok(Figures::new(
+            crate::results::load_all(&book.generated_dir())?,
+            book,
+        ))
+    }
+
+    pub fn new(results: AllResults, book: &Book) -> Figures {
+        Figures {
+            results,
+            metas: book
+                .ws
+                .crates
                 .iter()
                 .map(|c| (c.name.clone(), c.meta.clone()))
                 .collect(),
-        })
+        }
+    }
+
+    pub fn results(&self) -> &AllResults {
+        &self.results
     }
 
     /// The text a placeholder stands for, or why it cannot be rendered.
@@ -225,7 +238,7 @@ impl mdbook_preprocessor::Preprocessor for MeasuredPreprocessor {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bench::results::tests::{m, results};
+    use crate::results::tests::{m, results};
 
     fn figures() -> Figures {
         let meta = ChapterMeta::from_package_metadata(

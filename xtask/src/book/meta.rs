@@ -205,12 +205,7 @@ impl ChapterMeta {
             }
         }
         let mut files = std::collections::BTreeSet::new();
-        let plot_files = self
-            .speedup_plots
-            .iter()
-            .map(|p| &p.file)
-            .chain(self.bar_plots.iter().map(|p| &p.file));
-        for file in plot_files {
+        for file in self.plot_files() {
             if !file.starts_with(&format!("{chapter}-")) || !file.ends_with(".svg") {
                 bail!("{at}: plot file `{file}` must be named `{chapter}-<what>.svg`");
             }
@@ -219,6 +214,14 @@ impl ChapterMeta {
             }
         }
         Ok(())
+    }
+
+    /// The files its plots are drawn to, under `book/src/generated/`.
+    pub fn plot_files(&self) -> impl Iterator<Item = &String> {
+        self.speedup_plots
+            .iter()
+            .map(|p| &p.file)
+            .chain(self.bar_plots.iter().map(|p| &p.file))
     }
 
     pub fn ratio(&self, name: &str) -> Option<&Ratio> {

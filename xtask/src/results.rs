@@ -1,9 +1,16 @@
 //! What `cargo xtask bench` measured, as stored in `book/src/generated/<chapter>.json`, and
 //! the arithmetic on it: ratios, efficiencies, speedup series, and how values are written.
 
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::meta::{EfficiencyKind, Ratio, Series};
+use crate::book::meta::{EfficiencyKind, Ratio, Series};
+
+/// A row whose 95% interval is wider than this share of its median is too noisy to rank.
+pub const WIDE_INTERVAL: f64 = 0.10;
 
 /// What a measurement's number counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,10 +103,41 @@ fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D:
     })
 }
 
-/// Its 95% interval is wider than [`super::WIDE_INTERVAL`] of its median.
+/// Its 95% interval is wider than [`WIDE_INTERVAL`] of its median.
 pub fn is_wide(m: &Measurement) -> bool {
     m.interval
-        .is_some_and(|(lo, hi)| (hi - lo) > super::WIDE_INTERVAL * m.median)
+        .is_some_and(|(lo, hi)| (hi - lo) > WIDE_INTERVAL * m.median)
+}
+
+/// Every chapter's results: the `<chapter>.json` files of `generated`.
+pub type AllResults = BTreeMap<String, ChapterResults>;
+
+/// Reads every `<chapter>.json` under `generated` (none when the folder is missing).
+pub fn load_all(generated: &Path) -> Result<AllResults> {
+    let mut all = BTreeMap::new();
+    let Ok(entries) = std::fs::read_dir(generated) else {
+        return Ok(all);
+    };
+    for entry in entries {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let text = std::fs::read_to_string(&path)?;
+            let r: ChapterResults = serde_json::from_str(&text)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            all.insert(r.chapter.clone(), r);
+        }
+    }
+    Ok(all)
+}
+
+impl ChapterResults {
+    /// The file that holds them, `<chapter>.json`, in today's format.
+    pub fn json(&self) -> Result<(String, String)> {
+        Ok((
+            format!("{}.json", self.chapter),
+            serde_json::to_string_pretty(self)? + "\n",
+        ))
+    }
 }
 
 impl ChapterResults {

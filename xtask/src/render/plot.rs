@@ -2,8 +2,8 @@
 
 use anyhow::Result;
 
-use super::results::{ChapterResults, speedup_points};
-use crate::meta::{BarPlot, SpeedupPlot};
+use crate::book::meta::{BarPlot, SpeedupPlot};
+use crate::results::{ChapterResults, speedup_points};
 
 const COLORS: [plotters::style::RGBColor; 4] = [
     plotters::style::RGBColor(31, 119, 180),
