@@ -19,7 +19,7 @@ fn the_fixture_book_passes_every_step() {
     assert_eq!(report.exercises, 1, "{out}");
     assert_eq!(
         report.summary(),
-        "check: 3 examples verified, 1 exercises verified (solutions pass, skeletons fail), 0 failed"
+        "check: 3 examples verified, 1 exercises verified (solutions pass, skeletons fail), 1 claims hold, 0 failed"
     );
     assert!(
         out.contains("exercises  demo ... ok (1 exercises: double (easy))"),
@@ -376,7 +376,7 @@ fn a_loom_step_that_runs_no_test_fails() {
     fx.edit(
         "crates/demo/Cargo.toml",
         "publish = false\n",
-        "publish = false\n\n[package.metadata.xtask]\nloom-tests = [\"models\"]\n",
+        "publish = false\n\n[features]\nloom = []\n\n[package.metadata.xtask]\nloom-tests = [\"models\"]\n",
     );
     let (report, out) = fx.check(&tests_only(&fx)).unwrap();
     assert!(
@@ -626,5 +626,83 @@ fn a_drawing_that_changes_from_run_to_run_fails() {
             "{DRAWING}: `cargo run -p demo --example draw -- 3 --vary` drew two different pictures in two runs: it must draw the same bytes every time"
         )],
         "{out}"
+    );
+}
+
+const RESULTS: &str = "book/src/generated/demo.json";
+
+#[test]
+fn a_comparison_of_measured_figures_without_a_claim_fails_at_its_paragraph() {
+    let fx = Fixture::new("demo");
+    fx.edit(PAGE, " {{#claim demo pool-beats-loop}}", "");
+    let (report, out) = fx.check(&fx.options()).unwrap();
+    assert!(
+        report.failures.iter().any(|f| f.starts_with(
+            "book/src/demo.md:29: this paragraph compares measured figures (\"faster\") but marks no claim"
+        )),
+        "{out}"
+    );
+    assert!(
+        report.failures.iter().any(|f| f.starts_with(
+            "crates/demo/Cargo.toml:23: claim `pool-beats-loop` is marked on no page"
+        )),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_claim_that_holds_passes_and_one_that_does_not_fails_at_its_sentence_naming_the_numbers() {
+    let fx = Fixture::new("demo");
+    let (report, out) = fx.check(&fx.options()).unwrap();
+    assert!(report.failures.is_empty(), "{out}");
+    assert_eq!(report.claims_held, 1, "{out}");
+
+    // The book's own (published) measurements: the pool's median edited to lose.
+    fx.edit(RESULTS, "\"median\": 50.0", "\"median\": 99.0");
+    let (report, out) = fx.check(&fx.options()).unwrap();
+    assert_eq!(report.claims_held, 0, "{out}");
+    let failure = report
+        .failures
+        .iter()
+        .find(|f| f.contains("{{#claim demo pool-beats-loop}}"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert_eq!(
+        failure,
+        "book/src/demo.md:30: `{{#claim demo pool-beats-loop}}`: the claim \"the pool is faster than the loop\" does not hold on the book's measurements: `speed/pool` 99.0 ns (48.0 ns – 52.0 ns) < `speed/loop` 100 ns (95.0 ns – 105 ns); ratio `loop-vs-pool` 1.01× (0.96× – 2.19×) >= 1.50×: reword the sentence and its claim in crates/demo/Cargo.toml, or measure again (`cargo xtask bench --publish demo`)"
+    );
+}
+
+#[test]
+fn on_a_readers_own_measurements_a_claim_that_does_not_hold_is_listed_and_noted_in_the_book() {
+    let fx = Fixture::new("demo");
+    fx.edit(RESULTS, "\"published\": true", "\"published\": false");
+    fx.edit(RESULTS, "\"median\": 50.0", "\"median\": 120.0");
+    fx.edit(RESULTS, "48.0,\n        52.0", "115.0,\n        125.0");
+    // What `cargo xtask bench` would write from these numbers.
+    let ws = xtask::workspace::Workspace::load(fx.path()).unwrap();
+    xtask::bench::render_again(&ws, &mut Vec::new()).unwrap();
+    let mut opts = fx.options();
+    opts.examples = false;
+    opts.book = true;
+    let (report, out) = fx.check(&opts).unwrap();
+    assert!(report.failures.is_empty(), "{out}");
+    assert_eq!(
+        report.claims_not_held_here,
+        [
+            "book/src/demo.md:30: \"the pool is faster than the loop\": `speed/pool` 120 ns (115 ns – 125 ns) < `speed/loop` 100 ns (95.0 ns – 105 ns); ratio `loop-vs-pool` 0.83× (0.76× – 0.91×) >= 1.50×"
+        ],
+        "{out}"
+    );
+    assert!(
+        report
+            .summary()
+            .ends_with("0 failed, 1 claims did not hold on this machine"),
+        "{}",
+        report.summary()
+    );
+    let page = std::fs::read_to_string(fx.path().join("target/book/demo.html")).unwrap();
+    assert!(
+        page.contains("<span class=\"claim claim-failed\" id=\"claim-demo-pool-beats-loop\">(On this machine the measurements said otherwise: speed/pool 120 ns (115 ns – 125 ns) &lt; speed/loop 100 ns (95.0 ns – 105 ns); ratio loop-vs-pool 0.83× (0.76× – 0.91×) &gt;= 1.50×.)</span>"),
+        "{page}"
     );
 }

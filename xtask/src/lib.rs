@@ -20,6 +20,7 @@ pub mod bench;
 pub mod book;
 pub mod build;
 pub mod check;
+pub mod claims;
 pub mod exercises;
 pub mod links;
 pub mod matcher;

@@ -5,7 +5,11 @@
 //! - `{{#measured CHAPTER ratio NAME}}`: a ratio of the chapter's metadata (`1.96×`);
 //! - `{{#measured CHAPTER efficiency NAME}}`: that ratio's efficiency (`95%`);
 //! - `{{#quoted VALUE | SOURCE}}`: a figure from elsewhere, shown with its source;
-//! - `{{#setting VALUE}}`: a value the reader chooses (a deadline, a count), not a measurement.
+//! - `{{#setting VALUE}}`: a value the reader chooses (a deadline, a count), not a measurement;
+//! - `{{#claim CHAPTER ID}}`: after a sentence that compares measurements, the claim that makes
+//!   it true (`claims.rs`): nothing to see while it holds, a note with the numbers where a
+//!   reader's own measurements say otherwise; on the book's published measurements a claim that
+//!   does not hold is an error.
 //!
 //! Run `cargo xtask bench CHAPTER` and every figure of that chapter changes with its tables.
 
@@ -20,9 +24,11 @@ use crate::bench::results::{ChapterResults, fmt_value};
 use crate::meta::ChapterMeta;
 use crate::workspace::Workspace;
 
-/// `{{#measured ...}}`, `{{#quoted ...}}`, `{{#setting ...}}`; `\{{#...}}` is mdBook's escape.
+/// `{{#measured ...}}`, `{{#quoted ...}}`, `{{#setting ...}}`, `{{#claim ...}}`; `\{{#...}}` is
+/// mdBook's escape.
 pub static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\\)?\{\{#(measured|quoted|setting)(?:\s+([^}]*?))?\s*\}\}").expect("valid regex")
+    Regex::new(r"(\\)?\{\{#(measured|quoted|setting|claim)(?:\s+([^}]*?))?\s*\}\}")
+        .expect("valid regex")
 });
 
 /// What the placeholders are rendered from: every chapter's results and metadata.
@@ -59,8 +65,33 @@ impl Figures {
                 }
                 _ => Err("`{{#quoted VALUE | SOURCE}}` needs a value and its source".into()),
             },
+            "claim" => self.claim(body),
             _ => self.measured(body),
         }
+    }
+
+    /// Judges every claim `{{#claim CHAPTER ID}}` could name.
+    pub fn judge(&self) -> crate::claims::Judge<'_> {
+        crate::claims::Judge {
+            results: &self.results,
+            metas: &self.metas,
+        }
+    }
+
+    fn claim(&self, body: &str) -> Result<String, String> {
+        let words: Vec<&str> = body.split_whitespace().collect();
+        let [chapter, id] = words.as_slice() else {
+            return Err("write `{{#claim CHAPTER ID}}`".into());
+        };
+        let (claim, verdict) = self.judge().judge(chapter, id)?;
+        if !verdict.holds && verdict.published {
+            return Err(format!(
+                "the claim \"{}\" does not hold on the book's measurements: {}: reword the sentence and its claim in crates/{chapter}/Cargo.toml, or measure again (`cargo xtask bench --publish {chapter}`)",
+                claim.says,
+                verdict.against()
+            ));
+        }
+        Ok(crate::claims::render(chapter, claim, &verdict))
     }
 
     fn measured(&self, body: &str) -> Result<String, String> {

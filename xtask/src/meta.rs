@@ -35,6 +35,10 @@ pub struct ChapterMeta {
     /// and compares what it prints with the committed file.
     #[serde(default)]
     pub diagrams: Vec<Diagram>,
+    /// Sentences of the book that compare measurements, with the conditions that make them
+    /// true (`claims.rs`).
+    #[serde(default)]
+    pub claims: Vec<crate::claims::Claim>,
 }
 
 /// `cargo run --example EXAMPLE -- ARGS > book/src/generated/FILE`, kept true by the check.
@@ -167,6 +171,9 @@ impl ChapterMeta {
             Err(e) => bail!("crates/{chapter}/Cargo.toml: [package.metadata.xtask]: {e}"),
         };
         meta.validate(chapter)?;
+        if let Err(e) = crate::claims::validate(chapter, &meta) {
+            bail!("crates/{chapter}/Cargo.toml: [package.metadata.xtask]: {e}");
+        }
         Ok(meta)
     }
 

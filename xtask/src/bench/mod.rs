@@ -41,6 +41,8 @@ pub struct Options {
     /// By crate name; empty means every chapter that measures something.
     pub chapters: Vec<String>,
     pub quick: bool,
+    /// The maintainers' run the book ships with: its claims must hold on it.
+    pub publish: bool,
 }
 
 /// Renders every generated file again from the committed `<chapter>.json`, measuring nothing:
@@ -215,6 +217,7 @@ pub fn run(ws: &Workspace, opts: &Options, out: &mut dyn Write) -> Result<Vec<St
                 date: machine::utc_now(),
                 rustc: machine.rustc.clone(),
                 quick: opts.quick,
+                published: opts.publish,
                 others_cpu: cpu_before.and_then(|b| Some(b.others_share(&CpuTimes::read()?))),
             },
             benches: c.bench_sources(),
@@ -223,6 +226,9 @@ pub fn run(ws: &Workspace, opts: &Options, out: &mut dyn Write) -> Result<Vec<St
         };
         write_chapter(&generated, &results, &c.meta)?;
         say(out, format!("bench: wrote book/src/generated/{name}.md"));
+        for warning in noise_warnings(&results) {
+            say(out, format!("bench: warning: {warning}"));
+        }
     }
     let all = load_results(&generated)?;
     write_costs(&generated, &ws.chapters, &all, &pages)?;
@@ -234,7 +240,74 @@ pub fn run(ws: &Workspace, opts: &Options, out: &mut dyn Write) -> Result<Vec<St
             started.elapsed().as_secs_f64()
         ),
     );
+    let metas = ws
+        .chapters
+        .iter()
+        .map(|c| (c.name.clone(), c.meta.clone()))
+        .collect();
+    let judge = crate::claims::Judge {
+        results: &all,
+        metas: &metas,
+    };
+    let names: Vec<&str> = selected.iter().map(|c| c.name.as_str()).collect();
+    let not_held = crate::claims::not_holding(&judge, &names);
+    if not_held.is_empty() {
+        say(
+            out,
+            "bench: every claim of these chapters holds on these measurements",
+        );
+    } else {
+        say(
+            out,
+            format!(
+                "bench: {} claims do not hold on these measurements{}:",
+                not_held.len(),
+                if opts.publish {
+                    " (the book's: reword them or measure again before publishing)"
+                } else {
+                    " (this machine's: the book now shows a note beside each)"
+                }
+            ),
+        );
+        for line in not_held {
+            say(out, format!("  {line}"));
+        }
+    }
     Ok(selected.iter().map(|c| c.name.clone()).collect())
+}
+
+/// A row whose 95% interval is wider than this share of its median is too noisy to rank.
+pub const WIDE_INTERVAL: f64 = 0.10;
+/// Other programs taking more than this share of the machine's CPU time disturb a run.
+pub const BUSY_SHARE: f64 = 0.05;
+
+/// What made a chapter's run rough: rows with wide intervals, and a busy machine.
+pub fn noise_warnings(results: &ChapterResults) -> Vec<String> {
+    let name = &results.chapter;
+    let mut warnings = Vec::new();
+    let wide: Vec<&str> = results
+        .measurements
+        .iter()
+        .filter(|m| results::is_wide(m))
+        .map(|m| m.id.as_str())
+        .collect();
+    if !wide.is_empty() {
+        warnings.push(format!(
+            "{name}: {} of {} rows have a 95% interval wider than {:.0}% of their median ({}): measure again on a quieter machine (`cargo xtask bench {name}`)",
+            wide.len(),
+            results.measurements.len(),
+            WIDE_INTERVAL * 100.0,
+            wide.join(", ")
+        ));
+    }
+    if let Some(share) = results.stamp.others_cpu.filter(|s| *s > BUSY_SHARE) {
+        warnings.push(format!(
+            "{name}: other programs used {:.0}% of the CPU time while it ran (more than {:.0}%): measure again when the machine is quiet",
+            share * 100.0,
+            BUSY_SHARE * 100.0
+        ));
+    }
+    warnings
 }
 
 fn say(out: &mut dyn Write, line: impl AsRef<str>) {

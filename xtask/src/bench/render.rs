@@ -79,12 +79,26 @@ pub fn render_fragment(
             || "(one run)".to_owned(),
             |(lo, hi)| format!("{} – {}", fmt_value(lo, m.unit), fmt_value(hi, m.unit)),
         );
+        // Too wide to rank against its neighbours: said where the reader looks.
+        let interval = if super::results::is_wide(m) {
+            format!("{interval} (wide)")
+        } else {
+            interval
+        };
         let _ = writeln!(
             md,
             "| `{}` | `{}` | {} | {interval} |",
             cell(&m.id),
             cell(&m.source),
             fmt_value(m.median, m.unit),
+        );
+    }
+    if results.measurements.iter().any(super::results::is_wide) {
+        let _ = writeln!(
+            md,
+            "\nRows marked (wide) have a 95% interval wider than {:.0}% of their median: too noisy \
+             to rank against their neighbours.",
+            super::WIDE_INTERVAL * 100.0
         );
     }
     for note in &results.notes {

@@ -58,6 +58,15 @@ pub struct Stamp {
     /// The share of the machine's CPU time (all cores) that other programs used while this
     /// chapter ran, from `/proc/stat` minus our own children's time; `None` off Linux.
     pub others_cpu: Option<f64>,
+    /// Measured for the book by its maintainers (`cargo xtask bench --publish`): the book's
+    /// claims must hold on it. `false` for a reader's own run. Files from before the flag
+    /// existed were all the maintainers'.
+    #[serde(default = "published_by_default")]
+    pub published: bool,
+}
+
+fn published_by_default() -> bool {
+    true
 }
 
 /// Everything measured for one chapter.
@@ -85,6 +94,12 @@ fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D:
         Notes::One(note) => note.into_iter().collect(),
         Notes::Many(notes) => notes,
     })
+}
+
+/// Its 95% interval is wider than [`super::WIDE_INTERVAL`] of its median.
+pub fn is_wide(m: &Measurement) -> bool {
+    m.interval
+        .is_some_and(|(lo, hi)| (hi - lo) > super::WIDE_INTERVAL * m.median)
 }
 
 impl ChapterResults {
@@ -221,6 +236,7 @@ pub(crate) mod tests {
             rustc: "rustc 1.95.0".into(),
             quick: true,
             others_cpu: Some(0.1),
+            published: false,
         }
     }
 

@@ -11,7 +11,6 @@ use regex::Regex;
 
 use crate::book::Chapter;
 use crate::measured::{Figures, PLACEHOLDER};
-use crate::workspace::Workspace;
 
 static FIGURE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
@@ -25,11 +24,7 @@ static FIGURE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Problems of every page: hand-typed figures, and placeholders that do not render.
-pub fn check(ws: &Workspace, chapters: &[Chapter]) -> Vec<String> {
-    let figures = match Figures::load(ws) {
-        Ok(f) => f,
-        Err(e) => return vec![format!("cannot read the measurements: {e:#}")],
-    };
+pub fn check(figures: &Figures, chapters: &[Chapter]) -> Vec<String> {
     let mut problems = Vec::new();
     for chapter in chapters {
         let Ok(text) = std::fs::read_to_string(&chapter.path) else {

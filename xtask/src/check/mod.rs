@@ -17,6 +17,7 @@
 //! `--fresh` runs everything.
 
 mod cache;
+mod claims;
 mod commands;
 mod diagrams;
 mod examples;
@@ -83,6 +84,11 @@ pub struct Report {
     pub exercises: usize,
     /// Console blocks rewritten by `--bless`.
     pub blessed: usize,
+    /// Claim markers whose claim holds on the measurements.
+    pub claims_held: usize,
+    /// Claims that do not hold on this machine's own (unpublished) measurements: listed, not
+    /// failed.
+    pub claims_not_held_here: Vec<String>,
     /// Every failure, example or not, as printed (first line is the headline).
     pub failures: Vec<String>,
 }
@@ -101,11 +107,22 @@ impl Report {
         } else {
             String::new()
         };
+        let claims = if self.claims_held > 0 {
+            format!("{} claims hold, ", self.claims_held)
+        } else {
+            String::new()
+        };
         let mut text = format!(
-            "check: {} examples verified, {exercises}{} failed",
+            "check: {} examples verified, {exercises}{claims}{} failed",
             self.verified,
             self.failed()
         );
+        if !self.claims_not_held_here.is_empty() {
+            text.push_str(&format!(
+                ", {} claims did not hold on this machine",
+                self.claims_not_held_here.len()
+            ));
+        }
         if self.blessed > 0 {
             text.push_str(&format!(", {} blessed", self.blessed));
         }

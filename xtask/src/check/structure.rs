@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
-use super::{Ctx, figures};
+use super::{Ctx, claims, figures};
 use crate::bench::render::Pages;
 use crate::book::{self, Chapter, Selector};
 
@@ -85,9 +85,30 @@ pub(crate) fn check(ctx: &mut Ctx<'_>, chapters: &[Chapter]) {
             "cannot verify the generated benchmark results: {e:#}"
         )),
     }
-    // Figures in the prose: bound to measurements, never typed by hand.
-    for problem in figures::check(&ctx.ws, chapters) {
-        ctx.fail(problem);
+    // Figures in the prose: bound to measurements, never typed by hand; and the claims
+    // around them hold.
+    match crate::measured::Figures::load(&ctx.ws) {
+        Ok(figures) => {
+            for problem in figures::check(&figures, chapters) {
+                ctx.fail(problem);
+            }
+            let found = claims::check(&ctx.ws, chapters, &figures);
+            for problem in found.problems {
+                ctx.fail(problem);
+            }
+            ctx.report.claims_held += found.held;
+            if !found.not_held_here.is_empty() {
+                ctx.say(format!(
+                    "claims     {} claims did not hold on this machine's own measurements (your `cargo xtask bench`; the book shows a note beside each):",
+                    found.not_held_here.len()
+                ));
+                for line in &found.not_held_here {
+                    ctx.say(format!("  {line}"));
+                }
+            }
+            ctx.report.claims_not_held_here.extend(found.not_held_here);
+        }
+        Err(e) => ctx.fail(format!("cannot read the measurements: {e:#}")),
     }
     let generated = ctx.ws.generated_dir();
     for (name, chapter) in &owner {
