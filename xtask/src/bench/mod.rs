@@ -36,6 +36,11 @@ pub struct Options {
     pub publish: bool,
 }
 
+/// The results file of a chapter, under `book/src/generated/`.
+fn file_of(chapter: &str) -> String {
+    format!("{chapter}.json")
+}
+
 /// Other programs taking more than this share of the machine's CPU time disturb a run.
 pub const BUSY_SHARE: f64 = 0.05;
 
@@ -47,7 +52,10 @@ pub fn render_again(book: &Book, out: &mut dyn Write) -> Result<()> {
     let all = results::load_all(&dir)?;
     for (name, results) in &all {
         if book.ws.krate(name).is_none() {
-            bail!("book/src/generated/{name}.json: no chapter `{name}` in the workspace");
+            bail!(
+                "{}: no chapter `{name}` in the workspace",
+                render::shown(&file_of(name))
+            );
         }
         let (file, text) = results.json()?;
         write_if_changed(&dir.join(file), text.as_bytes())?;
@@ -57,7 +65,7 @@ pub fn render_again(book: &Book, out: &mut dyn Write) -> Result<()> {
     for f in &files {
         say(
             out,
-            format!("bench: rendered book/src/generated/{} again", f.file),
+            format!("bench: rendered {} again", render::shown(&f.file)),
         );
     }
     Ok(())
@@ -124,7 +132,7 @@ pub fn run(book: &Book, opts: &Options, out: &mut dyn Write) -> Result<Vec<Strin
         render::write(book, &render::files(book, &all)?)?;
         say(
             out,
-            format!("bench: wrote book/src/generated/{}.md", c.name()),
+            format!("bench: wrote {}", render::shown(&file_of(c.name()))),
         );
         for warning in noise_warnings(&results) {
             say(out, format!("bench: warning: {warning}"));

@@ -109,7 +109,7 @@ impl Workspace {
 
     /// `book/src/generated/`: what `cargo xtask bench` writes and the book includes.
     pub fn generated_dir(&self) -> PathBuf {
-        self.root.join("book/src/generated")
+        self.root.join(crate::render::GENERATED)
     }
 
     /// Package names by package id (cargo's JSON messages name packages by id).

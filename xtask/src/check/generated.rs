@@ -25,7 +25,7 @@ fn consistency(crates: &[ChapterCrate], all: &AllResults) -> Vec<Problem> {
     let again = |name: &str| format!("run `cargo xtask bench {name}`");
     for c in crates.iter().filter(|c| c.measures()) {
         let name = &c.name;
-        let json = format!("book/src/generated/{name}.json");
+        let json = render::shown(&format!("{name}.json"));
         let Some(results) = all.get(name) else {
             problems.push(
                 Problem::new(format!("chapter `{name}` has measurements but no {json}"))
@@ -82,7 +82,7 @@ fn consistency(crates: &[ChapterCrate], all: &AllResults) -> Vec<Problem> {
         if !crates.iter().any(|c| &c.name == name && c.measures()) {
             problems.push(
                 Problem::in_file(
-                    format!("book/src/generated/{name}.json"),
+                    render::shown(&format!("{name}.json")),
                     format!("no chapter `{name}` measures anything"),
                 )
                 .fix("remove it and its fragment"),

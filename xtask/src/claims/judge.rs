@@ -83,9 +83,14 @@ impl<'a> Judge<'a> {
         Ok((claim, verdict))
     }
 
-    fn results(&self, chapter: &str) -> Result<&ChapterResults, String> {
-        self.results.get(chapter).ok_or_else(|| {
-            format!("chapter `{chapter}` has no measurements (book/src/generated/{chapter}.json)")
+    /// A chapter's results, or why there are none.
+    pub fn results(&self, chapter: &str) -> Result<&'a ChapterResults, String> {
+        let all: &'a BTreeMap<String, ChapterResults> = self.results;
+        all.get(chapter).ok_or_else(|| {
+            format!(
+                "chapter `{chapter}` has no measurements ({})",
+                crate::render::shown(&format!("{chapter}.json"))
+            )
         })
     }
 

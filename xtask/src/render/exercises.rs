@@ -7,7 +7,6 @@ use std::sync::LazyLock;
 use anyhow::Result;
 use regex::Regex;
 
-use super::figures::{at_lines, rewrite_pages};
 use crate::book::Book;
 use crate::exercises::{Exercise, Version};
 
@@ -17,7 +16,7 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// `(chapter, name)` of an exercise.
-type Key = (String, String);
+pub type Key = (String, String);
 /// `(line, message)`.
 type Problems = Vec<(usize, String)>;
 
@@ -104,52 +103,28 @@ pub fn render(e: &Exercise) -> String {
     )
 }
 
-/// The mdBook preprocessor; a placeholder it cannot render, or an exercise the book never
-/// shows, fails the build.
-#[derive(Debug)]
-pub struct ExercisePreprocessor {
-    pub exercises: Exercises,
-}
-
-impl mdbook_preprocessor::Preprocessor for ExercisePreprocessor {
-    fn name(&self) -> &str {
-        "exercises"
-    }
-
-    fn run(
-        &self,
-        _ctx: &mdbook_preprocessor::PreprocessorContext,
-        mut book: mdbook_preprocessor::book::Book,
-    ) -> Result<mdbook_preprocessor::book::Book> {
-        let mut shown: BTreeSet<Key> = BTreeSet::new();
-        let mut problems = rewrite_pages(&mut book, |page, text| {
-            let (text, on_page, found) = self.exercises.expand(text);
-            let mut problems = at_lines(page, found);
-            for key in on_page {
-                if !shown.insert(key.clone()) {
-                    problems.push(format!(
-                        "{page}: exercise `{} {}` is shown twice in the book",
-                        key.0, key.1
-                    ));
-                }
-            }
-            (text, problems)
-        });
-        for (key, e) in &self.exercises.0 {
-            if !shown.contains(key) {
-                problems.push(format!(
-                    "{}: the book never shows this exercise: add `{{{{#exercise {} {}}}}}` to its chapter",
-                    e.shown,
-                    key.0,
-                    key.1
-                ));
-            }
+/// What the book shows of them, after every page was expanded: an exercise shown twice, or
+/// never, is a problem.
+pub fn shown_once(exercises: &Exercises, shown: &[(String, Key)]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut seen: BTreeSet<&Key> = BTreeSet::new();
+    for (page, key) in shown {
+        if !seen.insert(key) {
+            problems.push(format!(
+                "{page}: exercise `{} {}` is shown twice in the book",
+                key.0, key.1
+            ));
         }
-        if !problems.is_empty() {
-            anyhow::bail!("{}", problems.join("\n"));
-        }
-        Ok(book)
     }
+    for (key, e) in &exercises.0 {
+        if !seen.contains(key) {
+            problems.push(format!(
+                "{}: the book never shows this exercise: add `{{{{#exercise {} {}}}}}` to its chapter",
+                e.shown, key.0, key.1
+            ));
+        }
+    }
+    problems
 }
 
 #[cfg(test)]

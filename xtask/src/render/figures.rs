@@ -118,9 +118,7 @@ impl Figures {
             return Err("write `{{#measured CHAPTER median|ratio|efficiency ID}}`".into());
         }
         let key = key.as_str();
-        let results = self.results.get(chapter).ok_or_else(|| {
-            format!("chapter `{chapter}` has no measurements (book/src/generated/{chapter}.json)")
-        })?;
+        let results = self.judge().results(chapter)?;
         let meta = self
             .metas
             .get(chapter)
@@ -177,61 +175,6 @@ impl Figures {
         }
         out.push_str(&text[last..]);
         (out, problems)
-    }
-}
-
-/// Rewrites every page of `book` with `f(page, text) -> (text, problems)`, where `page` is how
-/// messages name it (`book/src/<page>.md`); fails with every problem of every page.
-pub fn rewrite_pages(
-    book: &mut mdbook_preprocessor::book::Book,
-    mut f: impl FnMut(&str, &str) -> (String, Vec<String>),
-) -> Vec<String> {
-    let mut problems = Vec::new();
-    book.for_each_chapter_mut(|ch| {
-        let page = ch
-            .source_path
-            .as_ref()
-            .map_or_else(|| ch.name.clone(), |p| format!("book/src/{}", p.display()));
-        let (text, found) = f(&page, &ch.content);
-        problems.extend(found);
-        ch.content = text;
-    });
-    problems
-}
-
-/// `page:line: why` for each problem found on a page.
-pub fn at_lines(page: &str, found: Vec<(usize, String)>) -> Vec<String> {
-    found
-        .into_iter()
-        .map(|(line, why)| format!("{page}:{line}: {why}"))
-        .collect()
-}
-
-/// The mdBook preprocessor that renders the placeholders; a placeholder it cannot render
-/// fails the build, naming the page and line.
-#[derive(Debug)]
-pub struct MeasuredPreprocessor {
-    pub figures: Figures,
-}
-
-impl mdbook_preprocessor::Preprocessor for MeasuredPreprocessor {
-    fn name(&self) -> &str {
-        "measured"
-    }
-
-    fn run(
-        &self,
-        _ctx: &mdbook_preprocessor::PreprocessorContext,
-        mut book: mdbook_preprocessor::book::Book,
-    ) -> Result<mdbook_preprocessor::book::Book> {
-        let problems = rewrite_pages(&mut book, |page, text| {
-            let (text, found) = self.figures.expand(text);
-            (text, at_lines(page, found))
-        });
-        if !problems.is_empty() {
-            anyhow::bail!("{}", problems.join("\n"));
-        }
-        Ok(book)
     }
 }
 

@@ -23,6 +23,14 @@ use crate::files::write_if_changed;
 use crate::problem::Problem;
 use crate::results::AllResults;
 
+/// Where the generated files live, from the workspace root.
+pub const GENERATED: &str = "book/src/generated";
+
+/// A generated file as messages name it: `book/src/generated/FILE`.
+pub fn shown(file: &str) -> String {
+    format!("{GENERATED}/{file}")
+}
+
 /// One file under `book/src/generated/`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Generated {
@@ -113,7 +121,7 @@ pub fn compare(book: &Book, files: &[Generated]) -> Vec<Problem> {
     files
         .iter()
         .filter_map(|f| {
-            let shown = format!("book/src/generated/{}", f.file);
+            let shown = shown(&f.file);
             match difference(&book.generated_dir().join(&f.file), &f.text)? {
                 Difference::Missing => Some(Problem::in_file(shown, "is missing").fix(fix)),
                 Difference::AtLine(line) => Some(
