@@ -5,7 +5,9 @@
 //! - `{{#measured CHAPTER ratio NAME}}`: a ratio of the chapter's metadata (`1.96×`);
 //! - `{{#measured CHAPTER efficiency NAME}}`: that ratio's efficiency (`95%`);
 //! - `{{#quoted VALUE | SOURCE}}`: a figure from elsewhere, shown with its source;
-//! - `{{#setting VALUE}}`: a value the reader chooses (a deadline, a count), not a measurement.
+//! - `{{#setting VALUE}}`: a value the reader chooses (a deadline, a count), not a measurement;
+//! - `{{#claim CHAPTER ID}}`: marks the sentence before it as the claim `ID` of the chapter's
+//!   metadata; renders as nothing (the claims checker of issue 21 evaluates it).
 //!
 //! Run `cargo xtask bench CHAPTER` and every figure of that chapter changes with its tables.
 
@@ -20,9 +22,11 @@ use crate::bench::results::{ChapterResults, fmt_value};
 use crate::meta::ChapterMeta;
 use crate::workspace::Workspace;
 
-/// `{{#measured ...}}`, `{{#quoted ...}}`, `{{#setting ...}}`; `\{{#...}}` is mdBook's escape.
+/// `{{#measured ...}}`, `{{#quoted ...}}`, `{{#setting ...}}`, `{{#claim ...}}`; `\{{#...}}` is
+/// mdBook's escape.
 pub static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\\)?\{\{#(measured|quoted|setting)(?:\s+([^}]*?))?\s*\}\}").expect("valid regex")
+    Regex::new(r"(\\)?\{\{#(measured|quoted|setting|claim)(?:\s+([^}]*?))?\s*\}\}")
+        .expect("valid regex")
 });
 
 /// What the placeholders are rendered from: every chapter's results and metadata.
@@ -53,6 +57,16 @@ impl Figures {
                 }
                 Ok(body.to_owned())
             }
+            "claim" => match body.split_whitespace().collect::<Vec<_>>()[..] {
+                [chapter, id] => match self.metas.get(chapter) {
+                    Some(meta) if meta.claims.iter().any(|c| c.id == id) => Ok(String::new()),
+                    Some(_) => Err(format!(
+                        "`{chapter}` declares no claim `{id}` (its Cargo.toml's [[package.metadata.xtask.claims]])"
+                    )),
+                    None => Err(format!("no chapter `{chapter}`")),
+                },
+                _ => Err("write `{{#claim CHAPTER ID}}`".into()),
+            },
             "quoted" => match body.split_once('|') {
                 Some((value, source)) if !value.trim().is_empty() && !source.trim().is_empty() => {
                     Ok(format!("{} ({})", value.trim(), source.trim()))

@@ -35,6 +35,22 @@ pub struct ChapterMeta {
     /// and compares what it prints with the committed file.
     #[serde(default)]
     pub diagrams: Vec<Diagram>,
+    /// Sentences of the prose that compare or explain measurements, each marked on its page
+    /// with `{{#claim CHAPTER ID}}` (issue 21).
+    #[serde(default)]
+    pub claims: Vec<Claim>,
+}
+
+/// A comparison the prose makes, and the conditions on the measurements that must hold for it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Claim {
+    /// One word (a-z, 0-9, '-'), unique in the chapter: `{{#claim CHAPTER ID}}`.
+    pub id: String,
+    /// The gist of the sentence, for messages.
+    pub says: String,
+    /// `A < B`, `A > B`, `A ~ B`, `ratio NAME >= X`, `efficiency NAME <= X`, ...: all must hold.
+    pub holds: Vec<String>,
 }
 
 /// `cargo run --example EXAMPLE -- ARGS > book/src/generated/FILE`, kept true by the check.
