@@ -216,7 +216,9 @@ mod tests {
             &serde_json::json!({ "xtask": { "ratios": [
                 { "name": "speedup", "label": "l", "numerator": "seq", "denominator": "par",
                   "efficiency": "per-core" },
-                { "name": "plain", "label": "l", "numerator": "par", "denominator": "seq" }] } }),
+                { "name": "plain", "label": "l", "numerator": "par", "denominator": "seq" }],
+              "claims": [{ "id": "par-wins", "says": "parallel is faster",
+                           "holds": ["par < seq"] }] } }),
         )
         .unwrap();
         Figures {
@@ -267,5 +269,19 @@ mod tests {
         assert!(problems[2].1.contains("`threads` has no measurements"));
         assert!(problems[3].1.contains("has no efficiency"));
         assert!(problems[4].1.contains("needs a value and its source"));
+    }
+
+    #[test]
+    fn a_claim_marker_renders_as_nothing_and_must_name_a_declared_claim() {
+        let f = figures();
+        let (text, problems) =
+            f.expand("rayon wins. {{#claim pools par-wins}}\n{{#claim pools nope}}\n");
+        assert_eq!(text, "rayon wins. \n{{#claim pools nope}}\n");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].0, 2);
+        assert!(
+            problems[0].1.contains("declares no claim `nope`"),
+            "{problems:?}"
+        );
     }
 }

@@ -63,6 +63,23 @@ impl Starter {
     }
 }
 
+/// The one version of `name` that the workspace's `Cargo.lock` pins, if it pins exactly one.
+fn locked_version(root: &Path, name: &str) -> Result<Option<String>> {
+    let lock = read_toml(&root.join("Cargo.lock"))?;
+    let versions: Vec<&str> = lock
+        .get("package")
+        .and_then(Item::as_array_of_tables)
+        .into_iter()
+        .flatten()
+        .filter(|p| p.get("name").and_then(Item::as_str) == Some(name))
+        .filter_map(|p| p.get("version").and_then(Item::as_str))
+        .collect();
+    Ok(match versions[..] {
+        [one] => Some(one.to_owned()),
+        _ => None,
+    })
+}
+
 /// Writes the starter of `chapter` (a crate under `crates/`) to `dest`, which must not exist
 /// or be empty, with its exercises as `version` has them.
 pub fn export(root: &Path, chapter: &str, dest: &Path, version: Version) -> Result<Starter> {
@@ -97,6 +114,15 @@ pub fn export(root: &Path, chapter: &str, dest: &Path, version: Version) -> Resu
     for dep in &node.deps {
         let pkg = &metadata[&dep.pkg];
         resolved.insert(pkg.name.to_string(), pkg.version.to_string());
+    }
+    // An optional dependency whose feature is off by default (loom) is missing from that
+    // resolve; the lockfile still pins it, and the starter must carry it.
+    for dep in package.dependencies.iter().filter(|d| d.optional) {
+        if !resolved.contains_key(dep.name.as_str())
+            && let Some(version) = locked_version(root, &dep.name)?
+        {
+            resolved.insert(dep.name.clone(), version);
+        }
     }
 
     let crate_dir = krate.dir.clone();

@@ -104,6 +104,8 @@ mod tests {
                 let latch = &latch;
                 scope.spawn(move || done.send(latch.wait(LONG)).unwrap());
             }
+            // Only the waiters hold senders now: if they all die, `recv` says so at once.
+            drop(done);
             for _ in 0..3 {
                 scope.spawn(|| latch.arrive());
             }
