@@ -1,6 +1,7 @@
 //! Ctrl-C during a long command kills everything it started and exits 130: the command runs
 //! in a copy of this test program (as `cargo xtask` would run it, through the command's own
-//! `run`), which the test interrupts once the programs it waits for are running.
+//! `run`), which the test interrupts once the programs it waits for are running. And the load
+//! mode leaves no hog behind, whether it ends or is interrupted.
 
 use std::io::Read;
 use std::process::{Command, Stdio};
@@ -39,6 +40,11 @@ fn run_the_command_if_this_is_the_copy() {
             },
             out,
         ),
+        "under-load" => xtask::cmd::under_load::run(
+            root,
+            load_args(10, &std::env::var("DEMO_BENCH_HANG").unwrap()),
+            out,
+        ),
         other => panic!("no command {other}"),
     };
     panic!("`{command}` returned instead of the process exiting: {result:?}");
@@ -54,18 +60,20 @@ fn interrupt(
     token: &str,
     expected: usize,
 ) -> (Option<i32>, String, usize, Vec<i32>) {
-    let mut copy = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", test, "--nocapture"])
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args(["--exact", test, "--nocapture"])
         .env(COMMAND, command)
         .env(FIXTURE, fx.path())
         // The fixture builds in a folder of its own (see `Fixture::options`).
         .env("CARGO_TARGET_DIR", fx.path().join("target"))
         .env("DEMO_BENCH_HANG", token)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+        .stderr(Stdio::piped());
+    // Started through the runner, so that a command finishing in this process (the load
+    // mode's test) knows it is not one of its leftovers.
+    let mut copy = xtask::runner::spawn_streaming(&mut cmd).unwrap();
+    // What it prints is not looked at, but must be read, or a full pipe would stop it.
+    let mut progress = copy.stdout().unwrap();
+    std::thread::spawn(move || std::io::copy(&mut progress, &mut std::io::sink()));
     let matching = || processes_matching(token).unwrap();
     // The build comes first.
     let give_up = Instant::now() + Duration::from_secs(300);
@@ -79,16 +87,13 @@ fn interrupt(
     while copy.try_wait().unwrap().is_none() && Instant::now() < give_up {
         std::thread::sleep(Duration::from_millis(50));
     }
+    let mut stderr = String::new();
+    let mut errors = copy.stderr().unwrap();
     if copy.try_wait().unwrap().is_none() {
         let _ = kill(pid, Signal::SIGKILL);
     }
     let status = copy.wait().unwrap();
-    let mut stderr = String::new();
-    copy.stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
+    errors.read_to_string(&mut stderr).unwrap();
     std::thread::sleep(Duration::from_millis(500));
     let left = matching();
     // After a failure, leave nothing behind: kill what is left with its group.
@@ -96,7 +101,57 @@ fn interrupt(
         let _ = killpg(Pid::from_raw(*pid), Signal::SIGKILL);
         let _ = kill(Pid::from_raw(*pid), Signal::SIGKILL);
     }
-    (status.code(), stderr, running, left)
+    let code = match status {
+        xtask::runner::Ended::Exited(code) => Some(code),
+        _ => None,
+    };
+    (code, stderr, running, left)
+}
+
+/// The load mode, small: a few examples-only checks of the fixture beside two CPU hogs.
+fn load_args(runs: usize, tag: &str) -> xtask::cmd::under_load::Args {
+    xtask::cmd::under_load::Args {
+        chapters: Vec::new(),
+        runs,
+        tests: false,
+        examples_only: true,
+        cpu_hogs: Some(2),
+        tag: tag.to_owned(),
+    }
+}
+
+#[test]
+fn the_load_mode_counts_green_runs_and_leaves_no_hog_behind() {
+    run_the_command_if_this_is_the_copy();
+    let fx = Fixture::new("demo");
+    let tag = format!("load-tag-{}", std::process::id());
+    let mut out = Vec::new();
+    let code = xtask::cmd::under_load::run(fx.path(), load_args(1, &tag), &mut out).unwrap();
+    let out = String::from_utf8_lossy(&out);
+    assert_eq!(code, std::process::ExitCode::SUCCESS, "{out}");
+    assert!(
+        out.contains("under-load: 2 CPU hogs and a disk writer running beside 1 runs"),
+        "{out}"
+    );
+    assert!(out.trim_end().ends_with("under-load: 1/1 green"), "{out}");
+    assert_eq!(
+        processes_matching(&tag).unwrap(),
+        Vec::<i32>::new(),
+        "hogs left behind"
+    );
+}
+
+#[test]
+fn ctrl_c_during_the_load_mode_leaves_no_hog_behind() {
+    run_the_command_if_this_is_the_copy();
+    let fx = Fixture::new("demo");
+    let tag = format!("load-interrupted-{}", std::process::id());
+    let test = "ctrl_c_during_the_load_mode_leaves_no_hog_behind";
+    // Two busy loops and the disk writer carry the tag.
+    let (code, stderr, running, left) = interrupt(test, "under-load", &fx, &tag, 3);
+    assert_eq!(running, 3, "the hogs ran: {stderr}");
+    assert_eq!(left, Vec::<i32>::new(), "no hog may survive");
+    assert_eq!(code, Some(130), "{stderr}");
 }
 
 #[test]

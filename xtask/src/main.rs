@@ -25,6 +25,8 @@ enum Command {
     Bench(cmd::bench::Args),
     /// Build the HTML book and print where it is.
     Book(cmd::book::Args),
+    /// Run the check (and the tests) again and again beside CPU and disk hogs: N/M green.
+    UnderLoad(cmd::under_load::Args),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +37,7 @@ fn main() -> ExitCode {
         Command::Starter(args) => cmd::starter::run(&root, args, out),
         Command::Bench(args) => cmd::bench::run(&root, args, out),
         Command::Book(args) => cmd::book::run(&root, args, out),
+        Command::UnderLoad(args) => cmd::under_load::run(&root, args, out),
     });
     ran.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");

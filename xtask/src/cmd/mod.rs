@@ -1,11 +1,12 @@
 //! The commands, one file each: its flags (a clap `Args`) and its `run`. `main.rs` only picks
-//! one. The long ones (check, bench, starter) run inside a [`crate::session::Session`], so
+//! one. The long ones (check, bench, starter, under-load) run inside a [`crate::session::Session`], so
 //! that Ctrl-C and leftover processes are handled the same way for all of them.
 
 pub mod bench;
 pub mod book;
 pub mod check;
 pub mod starter;
+pub mod under_load;
 
 use std::io::Write;
 

@@ -111,8 +111,10 @@ fn hog(script: &str) -> Result<Streaming> {
 
 /// `cargo test --workspace` on the busy machine: the tests that failed (or why it failed).
 fn failing_tests(root: &Path) -> Result<Vec<String>> {
-    let mut cmd = crate::build::cargo_in(root);
-    cmd.args(["test", "--workspace", "--locked", "--no-fail-fast"]);
+    let mut cmd = Command::new(crate::build::cargo_program());
+    crate::build::without_cargo_run_env(&mut cmd);
+    cmd.current_dir(root)
+        .args(["test", "--workspace", "--locked", "--no-fail-fast"]);
     let out = runner::output(&mut cmd)?;
     if out.status.success() {
         return Ok(Vec::new());
