@@ -23,17 +23,17 @@ compile_error!(
 
 pub mod bench;
 pub mod book;
-pub mod build;
+pub(crate) mod build;
 pub mod check;
-pub mod claims;
+pub(crate) mod claims;
 pub mod cmd;
 pub mod exercises;
 pub mod files;
-pub mod links;
-pub mod matcher;
+pub(crate) mod links;
+pub(crate) mod matcher;
 pub mod problem;
 pub mod render;
-pub mod results;
+pub(crate) mod results;
 pub mod runner;
-pub mod session;
+pub(crate) mod session;
 pub mod starter;

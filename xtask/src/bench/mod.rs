@@ -7,9 +7,9 @@
 //! its `Cargo.toml` (see `book/meta.rs`). Each bench runs with `CRITERION_HOME` pointing at a
 //! fresh folder of its own, so every result found there was written by that run.
 
-pub mod criterion;
-pub mod machine;
-pub mod twins;
+pub(crate) mod criterion;
+pub(crate) mod machine;
+pub(crate) mod twins;
 
 use std::io::Write;
 use std::process::Command;

@@ -18,7 +18,7 @@
 //!
 //! A side is a measurement id of the chapter, or `[chapter] id` of another one. A value
 //! measured once (a probe, a Python twin) has no interval of its own: it counts as
-//! [`ONE_RUN`] either side of its value.
+//! [`judge::ONE_RUN`] either side of its value.
 
 mod judge;
 
@@ -26,7 +26,7 @@ use std::fmt;
 
 use serde::Deserialize;
 
-pub use judge::{Judge, ONE_RUN, Verdict, interval, not_holding, render};
+pub use judge::{Judge, not_holding, render};
 
 use crate::book::meta::ChapterMeta;
 

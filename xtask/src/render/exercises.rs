@@ -35,6 +35,7 @@ impl Exercises {
         Ok(Exercises(all))
     }
 
+    #[cfg(test)]
     pub fn from_list(list: Vec<Exercise>) -> Exercises {
         Exercises(
             list.into_iter()

@@ -7,12 +7,12 @@
 //! from the committed JSON and compares it byte for byte ([`compare`]), as rust-analyzer's
 //! `ensure_file_contents` does for its generated sources.
 
-pub mod exercises;
-pub mod figures;
-pub mod fragment;
+pub(crate) mod exercises;
+pub(crate) mod figures;
+pub(crate) mod fragment;
 pub mod html;
-pub mod ladder;
-pub mod plot;
+pub(crate) mod ladder;
+pub(crate) mod plot;
 
 use std::path::Path;
 
