@@ -1,11 +1,40 @@
-//! The checker must fail when the book and the code disagree, and say where.
+//! The checker must fail when the book and the code disagree, and say where. What it prints
+//! is compared with the snapshots in `tests/snapshots/` (the text a reader of the check sees:
+//! `SNAPSHOTS=overwrite cargo test --test checker` writes them again after a change of
+//! wording); where the part that matters is one fact, the test matches on the problem itself.
 
 use std::time::{Duration, Instant};
 
 use workspace_tests::Fixture;
+use xtask::check::Report;
+use xtask::problem::{At, Problem};
 use xtask::runner::processes_matching;
 
 const PAGE: &str = "book/src/demo.md";
+const EXERCISE: &str = "crates/demo/src/exercises/double.rs";
+const RESULTS: &str = "book/src/generated/demo.json";
+const DRAWING: &str = "book/src/generated/demo-bars.svg";
+
+/// Where each problem is, `file:line`.
+fn places(report: &Report) -> Vec<String> {
+    report
+        .problems
+        .iter()
+        .map(|p| p.at.as_ref().map_or_else(String::new, At::to_string))
+        .collect()
+}
+
+fn headlines(report: &Report) -> Vec<String> {
+    report.problems.iter().map(Problem::headline).collect()
+}
+
+/// Options for the build, the tests and the exercises only.
+fn tests_only(fx: &Fixture) -> xtask::check::Options {
+    let mut opts = fx.options();
+    opts.examples = false;
+    opts.tests = true;
+    opts
+}
 
 #[test]
 fn the_fixture_book_passes_every_step() {
@@ -14,25 +43,8 @@ fn the_fixture_book_passes_every_step() {
     opts.tests = true;
     opts.book = true;
     let (report, out) = fx.check(&opts).unwrap();
-    assert!(report.failures.is_empty(), "{out}");
-    assert_eq!(report.verified, 3, "{out}");
-    assert_eq!(report.exercises, 1, "{out}");
-    assert_eq!(
-        report.summary(),
-        "check: 3 examples verified, 1 exercises verified (solutions pass, skeletons fail), 1 claims hold, 0 failed"
-    );
-    assert!(
-        out.contains("exercises  demo ... ok (1 exercises: double (easy))"),
-        "{out}"
-    );
-    assert!(
-        out.contains("diagram    book/src/generated/demo-bars.svg ... ok"),
-        "{out}"
-    );
-    assert!(
-        out.contains("tests      demo (demo) ... ok (3 passed"),
-        "{out}"
-    );
+    assert!(report.problems.is_empty(), "{out}");
+    fx.assert_snapshot("passes_every_step", &out);
     assert!(fx.path().join("target/book/index.html").is_file(), "{out}");
     let page = std::fs::read_to_string(fx.path().join("target/book/demo.html")).unwrap();
     assert!(
@@ -52,6 +64,11 @@ fn the_fixture_book_passes_every_step() {
         page[details..].contains("checked_mul"),
         "the solution is inside"
     );
+    // A claim that holds leaves only its anchor.
+    assert!(
+        page.contains("<span class=\"claim\" id=\"claim-demo-pool-beats-loop\"></span>"),
+        "{page}"
+    );
     let search_index = std::fs::read_dir(fx.path().join("target/book"))
         .unwrap()
         .filter_map(Result::ok)
@@ -64,15 +81,8 @@ fn a_changed_output_line_fails_naming_that_line_with_a_diff() {
     let fx = Fixture::new("demo");
     fx.edit(PAGE, "bye\n", "goodbye\n");
     let (report, out) = fx.check(&fx.options()).unwrap();
-    assert_eq!((report.verified, report.failed()), (2, 1), "{out}");
-    let failure = &report.failures[0];
-    assert!(
-        failure.starts_with("book/src/demo.md:12: `cargo run -p demo --example hello -- book`"),
-        "{failure}"
-    );
-    assert!(failure.contains("-goodbye"), "{failure}");
-    assert!(failure.contains("+bye"), "{failure}");
-    assert!(out.contains("FAILED"), "{out}");
+    assert_eq!((report.verified, report.failed()), (3, 1), "{out}");
+    fx.assert_snapshot("changed_output_line", &out);
 }
 
 #[test]
@@ -80,11 +90,7 @@ fn a_wildcard_does_not_hide_a_changed_literal() {
     let fx = Fixture::new("demo");
     fx.edit(PAGE, "pid [..]\n", "process [..]\n");
     let (report, _) = fx.check(&fx.options()).unwrap();
-    assert!(
-        report.failures[0].starts_with("book/src/demo.md:11:"),
-        "{:?}",
-        report.failures
-    );
+    assert_eq!(places(&report), ["book/src/demo.md:11"]);
 }
 
 #[test]
@@ -92,29 +98,69 @@ fn unordered_blocks_still_need_every_line() {
     let fx = Fixture::new("demo");
     fx.edit(PAGE, "item c\n", "item d\n");
     let (report, _) = fx.check(&fx.options()).unwrap();
-    assert_eq!(report.failed(), 1);
-    assert!(
-        report.failures[0].contains("shuffle"),
-        "{:?}",
-        report.failures
-    );
+    assert_eq!(places(&report), ["book/src/demo.md:19"]);
     // Without `unordered`, the reversed lines fail too.
     let fx = Fixture::new("demo");
     fx.edit(PAGE, "```console,unordered", "```console");
     let (report, _) = fx.check(&fx.options()).unwrap();
-    assert_eq!(report.failed(), 1, "{:?}", report.failures);
+    assert_eq!(report.failed(), 1, "{:?}", report.problems);
 }
 
 #[test]
 fn an_unexpected_exit_status_fails() {
     let fx = Fixture::new("demo");
     fx.edit(PAGE, "```console,status=2", "```console");
+    let (report, out) = fx.check(&fx.options()).unwrap();
+    assert_eq!(report.failed(), 1, "{out}");
+    fx.assert_snapshot("unexpected_exit_status", &out);
+}
+
+#[test]
+fn a_block_that_shows_only_wildcards_fails() {
+    let fx = Fixture::new("demo");
+    fx.edit(PAGE, "hello, book\npid [..]\nbye\n", "[..]\n...\n");
     let (report, _) = fx.check(&fx.options()).unwrap();
-    assert_eq!(report.failed(), 1);
+    assert_eq!(
+        headlines(&report),
+        [
+            "book/src/demo.md:9: the block of `cargo run -p demo --example hello -- book` shows only wildcards: it would pass whatever the program printed; show the lines that matter"
+        ]
+    );
+}
+
+#[test]
+fn a_compiler_error_the_book_shows_is_compiled_again_and_compared() {
+    let fx = Fixture::new("demo");
+    let (report, out) = fx.check(&fx.options()).unwrap();
+    assert!(report.problems.is_empty(), "{out}");
     assert!(
-        report.failures[0].contains("ended with exit code 2, expected exit code 0"),
+        out.contains(
+            "run        rustc --edition 2024 --crate-type lib crates/demo/compile_fail/rc.rs ... ok"
+        ),
+        "{out}"
+    );
+    // One expected line of the compiler's message broken: the check fails at it.
+    fx.edit(
+        PAGE,
+        " --> crates/demo/compile_fail/rc.rs:6:24",
+        " --> crates/demo/compile_fail/rc.rs:7:24",
+    );
+    let (report, out) = fx.check(&fx.options()).unwrap();
+    assert_eq!(places(&report), ["book/src/demo.md:36"], "{out}");
+    fx.assert_snapshot("compiler_error_changed", &out);
+    // The headline is what the page teaches: no wildcard may stand in it.
+    let fx = Fixture::new("demo");
+    fx.edit(
+        PAGE,
+        "error[E0277]: `Rc<i32>` cannot",
+        "error[E0277]: [..] cannot",
+    );
+    let (report, _) = fx.check(&fx.options()).unwrap();
+    assert_eq!(places(&report), ["book/src/demo.md:34"]);
+    assert!(
+        report.problems[0].what.contains("without wildcards"),
         "{:?}",
-        report.failures
+        report.problems
     );
 }
 
@@ -129,18 +175,19 @@ fn a_hanging_example_is_killed_with_everything_it_started() {
             "{text}\n```console,timeout=1\n$ cargo run -p demo --example hang -- {token}\nstarted\n```\n"
         ),
     );
-    let mut opts = fx.options();
+    let opts = fx.options();
     // Build first, so that the time measured below is the run's, not the compiler's.
-    opts.examples = true;
     fx.check(&opts).unwrap();
     let started = Instant::now();
     let (report, out) = fx.check(&opts).unwrap();
     let took = started.elapsed();
     assert_eq!(report.failed(), 1, "{out}");
     assert!(
-        report.failures[0].contains("killed after its timeout of 1.0 s"),
+        report.problems[0].what.ends_with(
+            "killed after its timeout of 1.0 s (set a longer one with `console,timeout=SECONDS`)"
+        ),
         "{:?}",
-        report.failures
+        report.problems
     );
     assert!(
         took < Duration::from_secs(15),
@@ -154,88 +201,50 @@ fn a_hanging_example_is_killed_with_everything_it_started() {
 }
 
 #[test]
-fn a_missing_anchor_is_reported_at_its_line() {
+fn a_missing_anchor_or_file_is_reported_at_its_line() {
     let fx = Fixture::new("demo");
     fx.edit(PAGE, "hello.rs:main}}", "hello.rs:nosuch}}");
     let (report, out) = fx.check(&fx.options()).unwrap();
-    assert!(
-        report.failures.iter().any(|f| f.starts_with(
-            "book/src/demo.md:5: `../../crates/demo/examples/hello.rs:nosuch`: no `ANCHOR: nosuch`"
-        )),
-        "{out}"
-    );
-}
+    fx.assert_snapshot("missing_anchor", &out);
+    assert_eq!(places(&report), ["book/src/demo.md:5"]);
 
-#[test]
-fn a_missing_included_file_is_reported() {
     let fx = Fixture::new("demo");
     fx.edit(PAGE, "examples/hello.rs:main", "examples/gone.rs");
     let (report, _) = fx.check(&fx.options()).unwrap();
+    assert_eq!(places(&report), ["book/src/demo.md:5"]);
     assert!(
-        report
-            .failures
-            .iter()
-            .any(|f| f.starts_with("book/src/demo.md:5:") && f.contains("cannot read")),
+        report.problems[0].what.contains("cannot read"),
         "{:?}",
-        report.failures
+        report.problems
     );
 }
 
 #[test]
-fn an_orphan_crate_is_reported() {
+fn pages_and_crates_that_do_not_pair_are_reported() {
     let fx = Fixture::new("demo");
     fx.write(
         "crates/extra/Cargo.toml",
         "[package]\nname = \"extra\"\nversion = \"0.1.0\"\nedition = \"2024\"\n",
     );
     fx.write("crates/extra/src/lib.rs", "");
-    let (report, _) = fx.check(&fx.options()).unwrap();
-    assert!(
-        report
-            .failures
-            .iter()
-            .any(|f| f.starts_with("crates/extra: no chapter names this crate")),
-        "{:?}",
-        report.failures
-    );
-}
-
-#[test]
-fn a_chapter_with_code_but_no_crate_is_reported() {
-    let fx = Fixture::new("demo");
-    fx.edit(PAGE, "<!-- crate: demo -->\n", "");
-    let (report, _) = fx.check(&fx.options()).unwrap();
-    let f = &report.failures;
-    assert!(
-        f.iter().any(
-            |f| f.starts_with("book/src/demo.md:1: the chapter shows code")
-                && f.contains("names no crate")
-        ),
-        "{f:?}"
-    );
-    assert!(
-        f.iter()
-            .any(|f| f.starts_with("crates/demo: no chapter names this crate")),
-        "{f:?}"
-    );
-}
-
-#[test]
-fn a_chapter_naming_a_missing_crate_is_reported() {
-    let fx = Fixture::new("demo");
     fx.edit(
         "book/src/intro.md",
         "No code here.",
         "<!-- crate: ghost -->",
     );
+    let (report, out) = fx.check(&fx.options()).unwrap();
+    fx.assert_snapshot("unpaired_pages_and_crates", &out);
+    assert_eq!(places(&report), ["book/src/intro.md:3", "crates/extra"]);
+
+    let fx = Fixture::new("demo");
+    fx.edit(PAGE, "<!-- crate: demo -->\n", "");
     let (report, _) = fx.check(&fx.options()).unwrap();
-    assert!(
-        report
-            .failures
-            .iter()
-            .any(|f| f.starts_with("book/src/intro.md:3: the chapter names crate `ghost`")),
-        "{:?}",
-        report.failures
+    assert_eq!(
+        headlines(&report)[..2],
+        [
+            "book/src/demo.md:1: the chapter shows code or runs examples but names no crate: add a line `<!-- crate: NAME -->`",
+            "crates/demo: no chapter names this crate: add `<!-- crate: demo -->` to its page in book/src/SUMMARY.md, or remove the crate",
+        ]
     );
 }
 
@@ -254,14 +263,14 @@ fn a_failing_crate_test_fails_the_check() {
     fx.edit("crates/demo/src/lib.rs", "\"hello, book\"", "\"hi, book\"");
     let (report, out) = fx.check(&tests_only(&fx)).unwrap();
     assert_eq!(report.failed(), 1, "{out}");
-    assert!(
-        report.failures[0].starts_with("the test program `demo (demo)`: exit code 101"),
-        "{:?}",
-        report.failures
+    let problem = &report.problems[0];
+    assert_eq!(
+        problem.what,
+        "the test program `demo (demo)`: exit code 101; its last lines:"
     );
     assert!(
-        report.failures[0].contains("greets"),
-        "the failing test is named"
+        problem.detail.iter().any(|l| l.contains("greets")),
+        "the failing test is named: {problem}"
     );
 }
 
@@ -279,17 +288,16 @@ fn a_broken_link_in_the_built_book_is_reported() {
     let (report, out) = fx.check(&opts).unwrap();
     // The page itself, its copy as index.html, and the print page all carry the link.
     assert!(
-        report
-            .failures
-            .iter()
-            .any(|f| f.ends_with("intro.html: link to demo.html#no-such-heading: no such anchor")),
+        headlines(&report).contains(
+            &"target/book/intro.html: link to demo.html#no-such-heading: no such anchor".to_owned()
+        ),
         "{out}"
     );
     assert!(
         report
-            .failures
+            .problems
             .iter()
-            .all(|f| f.contains("no-such-heading")),
+            .all(|p| p.what.contains("no-such-heading")),
         "{out}"
     );
 }
@@ -301,68 +309,68 @@ fn bless_rewrites_a_changed_output_keeping_its_wildcards_and_the_next_check_pass
     let mut opts = fx.options();
     opts.bless = true;
     let (report, out) = fx.check(&opts).unwrap();
-    assert!(report.failures.is_empty(), "{out}");
+    assert!(report.problems.is_empty(), "{out}");
     assert_eq!(report.blessed, 1, "{out}");
     // The diff of what it changed is printed.
-    assert!(out.contains("-goodbye") && out.contains("+bye"), "{out}");
+    fx.assert_snapshot("bless", &out);
     let page = fx.read(PAGE);
     assert!(page.contains("hello, book\npid [..]\nbye\n"), "{page}");
     let (report, out) = fx.check(&fx.options()).unwrap();
-    assert!(report.failures.is_empty(), "{out}");
-    assert_eq!(report.verified, 3, "{out}");
+    assert!(report.problems.is_empty(), "{out}");
+    assert_eq!(report.verified, 4, "{out}");
 }
 
 #[test]
-fn a_measured_figure_typed_into_the_prose_fails_at_its_line() {
+fn a_measured_figure_typed_into_the_prose_or_a_placeholder_naming_nothing_fails_at_its_line() {
     let fx = Fixture::new("demo");
     fx.edit(
         PAGE,
         "<!-- crate: demo -->\n",
-        "<!-- crate: demo -->\n\nA thread starts in 12.3 µs, and {{#setting 5 s}} is a setting.\n",
+        "<!-- crate: demo -->\n\nA thread starts in 12.3 µs, and {{#setting 5 s}} is a setting.\nIt takes {{#measured demo median nowhere}}.\n",
     );
     let (report, out) = fx.check(&fx.options()).unwrap();
-    assert_eq!(report.failed(), 1, "{out}");
-    assert!(
-        report.failures[0].starts_with("book/src/demo.md:4: `12.3 µs` is typed by hand"),
-        "{:?}",
-        report.failures
+    fx.assert_snapshot("typed_figure_and_bad_placeholder", &out);
+    assert_eq!(
+        places(&report),
+        ["book/src/demo.md:4", "book/src/demo.md:5"]
     );
 }
 
 #[test]
-fn a_placeholder_naming_nothing_measured_fails_at_its_line() {
+fn an_edited_generated_file_fails_and_rendering_the_results_again_fixes_it() {
     let fx = Fixture::new("demo");
-    fx.edit(
-        PAGE,
-        "<!-- crate: demo -->\n",
-        "<!-- crate: demo -->\n\nIt takes {{#measured demo median nowhere}}.\n",
+    let fragment = "book/src/generated/demo.md";
+    fx.edit(fragment, "| 2.00× |", "| 2.50× |");
+    let (report, _) = fx.check(&fx.options()).unwrap();
+    assert_eq!(
+        headlines(&report),
+        [
+            "book/src/generated/demo.md:12: differs from what the results render to: run `cargo xtask bench --render`, which renders the committed results again (generated files are not edited by hand)"
+        ]
     );
+    let book = xtask::book::Book::load(fx.path()).unwrap();
+    xtask::bench::render_again(&book, &mut Vec::new()).unwrap();
     let (report, out) = fx.check(&fx.options()).unwrap();
-    assert_eq!(report.failed(), 1, "{out}");
-    assert!(
-        report.failures[0].starts_with("book/src/demo.md:4: `{{#measured demo median nowhere}}`"),
-        "{:?}",
-        report.failures
-    );
+    assert!(report.problems.is_empty(), "{out}");
 }
 
 #[test]
 fn a_crates_folder_above_the_workspace_is_not_taken_for_the_chapters() {
     let fx = Fixture::new_at("demo", "crates/clone");
     let (report, out) = fx.check(&fx.options()).unwrap();
-    assert!(report.failures.is_empty(), "{out}");
-    assert_eq!(report.verified, 3, "{out}");
+    assert!(report.problems.is_empty(), "{out}");
+    assert_eq!(report.verified, 4, "{out}");
 }
 
 #[test]
 fn the_workspace_is_found_from_the_current_folder_at_run_time() {
     let fx = Fixture::new("demo");
-    let found = xtask::workspace::find_root_from(&fx.path().join("crates/demo/src")).unwrap();
+    let found = xtask::book::workspace::find_root_from(&fx.path().join("crates/demo/src")).unwrap();
     assert_eq!(
         found.canonicalize().unwrap(),
         fx.path().canonicalize().unwrap()
     );
-    let err = xtask::workspace::find_root_from(std::path::Path::new("/")).unwrap_err();
+    let err = xtask::book::workspace::find_root_from(std::path::Path::new("/")).unwrap_err();
     assert!(
         err.to_string().contains("not inside a Cargo workspace"),
         "{err}"
@@ -379,11 +387,11 @@ fn a_loom_step_that_runs_no_test_fails() {
         "publish = false\n\n[features]\nloom = []\n\n[package.metadata.xtask]\nloom-tests = [\"models\"]\n",
     );
     let (report, out) = fx.check(&tests_only(&fx)).unwrap();
-    assert!(
-        report
-            .failures
-            .iter()
-            .any(|f| f.contains("ran no test: a loom step must run its models")),
+    assert_eq!(
+        headlines(&report),
+        [
+            "`cargo test --locked --workspace --features demo/loom --test models` ran no test: a loom step must run its models"
+        ],
         "{out}"
     );
 }
@@ -397,108 +405,10 @@ fn an_unknown_key_in_a_chapters_metadata_stops_the_check() {
         "publish = false\n\n[package.metadata.xtask]\nloom-test = [\"models\"]\n",
     );
     let err = fx.check(&fx.options()).unwrap_err();
-    let text = format!("{err:#}");
-    assert!(
-        text.contains(
-            "crates/demo/Cargo.toml: [package.metadata.xtask]: unknown field `loom-test`"
-        ),
-        "{text}"
-    );
-}
-
-/// Set in the copy of this test binary that the interrupt test starts: the fixture to check.
-const INTERRUPTED_FIXTURE: &str = "XTASK_TEST_INTERRUPTED_FIXTURE";
-
-#[test]
-fn ctrl_c_during_a_check_kills_the_running_example_and_all_it_started() {
-    use nix::sys::signal::{Signal, kill, killpg};
-    use nix::unistd::Pid;
-    use std::io::Read;
-    use std::process::{Command, Stdio};
-
-    if let Ok(root) = std::env::var(INTERRUPTED_FIXTURE) {
-        // The copy: a check with the interrupt handler installed, as `cargo xtask check` has.
-        xtask::runner::install_interrupt_handler().unwrap();
-        let mut opts = xtask::check::Options::new(&root);
-        opts.target_dir = Some(std::path::Path::new(&root).join("target"));
-        opts.tests = false;
-        opts.book = false;
-        let result = xtask::check::run(&opts, &mut std::io::stdout());
-        panic!("the check returned instead of the process exiting: {result:?}");
-    }
-
-    let fx = Fixture::new("demo");
-    let token = format!("interrupt-token-{}", std::process::id());
-    let text = fx.read(PAGE);
-    fx.write(
-        PAGE,
-        &format!(
-            "{text}\n```console,timeout=600\n$ cargo run -p demo --example hang -- {token}\nstarted\n```\n"
-        ),
-    );
-    let mut copy = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "ctrl_c_during_a_check_kills_the_running_example_and_all_it_started",
-            "--nocapture",
-        ])
-        .env(INTERRUPTED_FIXTURE, fx.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let matching = || processes_matching(&token).unwrap();
-    // The example and its grandchild both carry the token; the build may come first.
-    let give_up = Instant::now() + Duration::from_secs(300);
-    while matching().len() < 2 && Instant::now() < give_up {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let running = matching().len();
-    let pid = Pid::from_raw(i32::try_from(copy.id()).unwrap());
-    kill(pid, Signal::SIGINT).unwrap();
-    let give_up = Instant::now() + Duration::from_secs(20);
-    while copy.try_wait().unwrap().is_none() && Instant::now() < give_up {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    if copy.try_wait().unwrap().is_none() {
-        let _ = kill(pid, Signal::SIGKILL);
-    }
-    let status = copy.wait().unwrap();
-    let mut stderr = String::new();
-    copy.stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(500));
-    let left = matching();
-    // After a failure, leave nothing behind: kill what is left with its group.
-    for pid in &left {
-        let _ = killpg(Pid::from_raw(*pid), Signal::SIGKILL);
-        let _ = kill(Pid::from_raw(*pid), Signal::SIGKILL);
-    }
-    assert_eq!(running, 2, "the example and its grandchild ran: {stderr}");
     assert_eq!(
-        left,
-        Vec::<i32>::new(),
-        "no process of the example may survive"
+        format!("{err:#}"),
+        "crates/demo/Cargo.toml: [package.metadata.xtask]: unknown field `loom-test`, expected one of `loom-tests`, `ratios`, `costs`, `python-twins`, `probes`, `speedup-plots`, `bar-plots`, `diagrams`, `claims`"
     );
-    assert_eq!(status.code(), Some(130), "{stderr}");
-    assert!(
-        stderr.contains("interrupted by SIGINT: killed 1 running program(s)"),
-        "{stderr}"
-    );
-}
-
-const EXERCISE: &str = "crates/demo/src/exercises/double.rs";
-
-/// Options for the build, the tests and the exercises only.
-fn tests_only(fx: &Fixture) -> xtask::check::Options {
-    let mut opts = fx.options();
-    opts.examples = false;
-    opts.tests = true;
-    opts
 }
 
 #[test]
@@ -513,55 +423,46 @@ fn an_exercise_whose_test_passes_on_the_skeleton_or_fails_on_the_solution_is_rep
     );
     let (report, out) = fx.check(&tests_only(&fx)).unwrap();
     assert_eq!(report.exercises, 0, "{out}");
-    assert_eq!(
-        report.failures,
-        [format!(
-            "{EXERCISE}:17: test `arithmetic` passes on the skeleton (todo!()): it does not test the exercise"
-        )],
-        "{out}"
-    );
+    fx.assert_snapshot("exercise_test_passes_on_the_skeleton", &out);
+    assert_eq!(places(&report), [format!("{EXERCISE}:17")]);
 
     // A wrong solution: the check names the test it fails, and runs again (no cache).
     let fx = Fixture::new("demo");
     fx.edit(EXERCISE, "x.checked_mul(2)", "Some(x.wrapping_mul(2))");
     let (report, out) = fx.check(&tests_only(&fx)).unwrap();
-    let exercise_failures: Vec<&String> = report
-        .failures
-        .iter()
-        .filter(|f| f.starts_with(EXERCISE))
-        .collect();
-    assert_eq!(
-        exercise_failures,
-        [&format!(
+    assert!(
+        headlines(&report).contains(&format!(
             "{EXERCISE}:22: test `does_not_overflow` fails on the solution"
-        )],
+        )),
         "{out}"
     );
 }
 
 #[test]
-fn a_malformed_exercise_or_one_the_book_never_shows_fails_the_check() {
+fn a_malformed_exercise_or_one_the_book_never_shows_or_shows_twice_fails_the_check() {
     let fx = Fixture::new("demo");
     fx.edit(EXERCISE, "    // solution: end\n", "");
     let (report, out) = fx.check(&tests_only(&fx)).unwrap();
     assert!(
-        report
-            .failures
-            .iter()
-            .any(|f| f == &format!("{EXERCISE}:7: this region never ends: add `// solution: end`")),
+        headlines(&report).contains(&format!(
+            "{EXERCISE}:7: this region never ends: add `// solution: end`"
+        )),
         "{out}"
     );
 
+    let book_only = |fx: &Fixture| {
+        let mut opts = fx.options();
+        opts.examples = false;
+        opts.book = true;
+        opts
+    };
     let fx = Fixture::new("demo");
     fx.edit(PAGE, "{{#exercise demo double}}", "No exercise today.");
-    let mut opts = fx.options();
-    opts.examples = false;
-    opts.book = true;
-    let (report, out) = fx.check(&opts).unwrap();
+    let (_, out) = fx.check(&book_only(&fx)).unwrap();
     assert!(
-        report.failures.iter().any(|f| f.contains(
+        out.contains(
             "the book never shows this exercise: add `{{#exercise demo double}}` to its chapter"
-        )),
+        ),
         "{out}"
     );
 
@@ -571,20 +472,12 @@ fn a_malformed_exercise_or_one_the_book_never_shows_fails_the_check() {
         "No code here.",
         "No code here.\n\n{{#exercise demo double}}\n",
     );
-    let mut opts = fx.options();
-    opts.examples = false;
-    opts.book = true;
-    let (report, out) = fx.check(&opts).unwrap();
+    let (_, out) = fx.check(&book_only(&fx)).unwrap();
     assert!(
-        report
-            .failures
-            .iter()
-            .any(|f| f.contains("exercise `demo double` is shown twice in the book")),
+        out.contains("exercise `demo double` is shown twice in the book"),
         "{out}"
     );
 }
-
-const DRAWING: &str = "book/src/generated/demo-bars.svg";
 
 #[test]
 fn a_drawing_that_is_not_what_its_example_draws_fails_and_bless_draws_it_again() {
@@ -592,9 +485,9 @@ fn a_drawing_that_is_not_what_its_example_draws_fails_and_bless_draws_it_again()
     fx.edit("crates/demo/Cargo.toml", "args = [\"3\"]", "args = [\"4\"]");
     let (report, out) = fx.check(&fx.options()).unwrap();
     assert_eq!(
-        report.failures,
+        headlines(&report),
         [format!(
-            "{DRAWING} is not what `cargo run -p demo --example draw -- 4` draws now: run `cargo xtask check --bless` to draw it again"
+            "{DRAWING}:5: is not what `cargo run -p demo --example draw -- 4` draws now: run `cargo xtask check --bless` to draw it again"
         )],
         "{out}"
     );
@@ -602,11 +495,11 @@ fn a_drawing_that_is_not_what_its_example_draws_fails_and_bless_draws_it_again()
     let mut opts = fx.options();
     opts.bless = true;
     let (report, out) = fx.check(&opts).unwrap();
-    assert!(report.failures.is_empty(), "{out}");
+    assert!(report.problems.is_empty(), "{out}");
     assert_eq!(report.blessed, 1, "{out}");
     assert_eq!(fx.read(DRAWING).matches("<rect").count(), 4);
     let (report, out) = fx.check(&fx.options()).unwrap();
-    assert!(report.failures.is_empty(), "{out}");
+    assert!(report.problems.is_empty(), "{out}");
 }
 
 #[test]
@@ -621,7 +514,7 @@ fn a_drawing_that_changes_from_run_to_run_fails() {
     opts.bless = true;
     let (report, out) = fx.check(&opts).unwrap();
     assert_eq!(
-        report.failures,
+        headlines(&report),
         [format!(
             "{DRAWING}: `cargo run -p demo --example draw -- 3 --vary` drew two different pictures in two runs: it must draw the same bytes every time"
         )],
@@ -629,24 +522,15 @@ fn a_drawing_that_changes_from_run_to_run_fails() {
     );
 }
 
-const RESULTS: &str = "book/src/generated/demo.json";
-
 #[test]
 fn a_comparison_of_measured_figures_without_a_claim_fails_at_its_paragraph() {
     let fx = Fixture::new("demo");
     fx.edit(PAGE, " {{#claim demo pool-beats-loop}}", "");
     let (report, out) = fx.check(&fx.options()).unwrap();
-    assert!(
-        report.failures.iter().any(|f| f.starts_with(
-            "book/src/demo.md:29: this paragraph compares measured figures (\"faster\") but marks no claim"
-        )),
-        "{out}"
-    );
-    assert!(
-        report.failures.iter().any(|f| f.starts_with(
-            "crates/demo/Cargo.toml:23: claim `pool-beats-loop` is marked on no page"
-        )),
-        "{out}"
+    fx.assert_snapshot("comparison_without_a_claim", &out);
+    assert_eq!(
+        places(&report),
+        ["book/src/demo.md:43", "crates/demo/Cargo.toml:23"]
     );
 }
 
@@ -654,21 +538,17 @@ fn a_comparison_of_measured_figures_without_a_claim_fails_at_its_paragraph() {
 fn a_claim_that_holds_passes_and_one_that_does_not_fails_at_its_sentence_naming_the_numbers() {
     let fx = Fixture::new("demo");
     let (report, out) = fx.check(&fx.options()).unwrap();
-    assert!(report.failures.is_empty(), "{out}");
+    assert!(report.problems.is_empty(), "{out}");
     assert_eq!(report.claims_held, 1, "{out}");
 
     // The book's own (published) measurements: the pool's median edited to lose.
     fx.edit(RESULTS, "\"median\": 50.0", "\"median\": 99.0");
     let (report, out) = fx.check(&fx.options()).unwrap();
     assert_eq!(report.claims_held, 0, "{out}");
-    let failure = report
-        .failures
-        .iter()
-        .find(|f| f.contains("{{#claim demo pool-beats-loop}}"))
-        .unwrap_or_else(|| panic!("{out}"));
-    assert_eq!(
-        failure,
-        "book/src/demo.md:30: `{{#claim demo pool-beats-loop}}`: the claim \"the pool is faster than the loop\" does not hold on the book's measurements: `speed/pool` 99.0 ns (48.0 ns – 52.0 ns) < `speed/loop` 100 ns (95.0 ns – 105 ns); ratio `loop-vs-pool` 1.01× (0.96× – 2.19×) >= 1.50×: reword the sentence and its claim in crates/demo/Cargo.toml, or measure again (`cargo xtask bench --publish demo`)"
+    fx.assert_snapshot("claim_does_not_hold", &out);
+    assert!(
+        places(&report).contains(&"book/src/demo.md:44".to_owned()),
+        "{out}"
     );
 }
 
@@ -679,27 +559,15 @@ fn on_a_readers_own_measurements_a_claim_that_does_not_hold_is_listed_and_noted_
     fx.edit(RESULTS, "\"median\": 50.0", "\"median\": 120.0");
     fx.edit(RESULTS, "48.0,\n        52.0", "115.0,\n        125.0");
     // What `cargo xtask bench` would write from these numbers.
-    let ws = xtask::workspace::Workspace::load(fx.path()).unwrap();
-    xtask::bench::render_again(&ws, &mut Vec::new()).unwrap();
+    let book = xtask::book::Book::load(fx.path()).unwrap();
+    xtask::bench::render_again(&book, &mut Vec::new()).unwrap();
     let mut opts = fx.options();
     opts.examples = false;
     opts.book = true;
     let (report, out) = fx.check(&opts).unwrap();
-    assert!(report.failures.is_empty(), "{out}");
-    assert_eq!(
-        report.claims_not_held_here,
-        [
-            "book/src/demo.md:30: \"the pool is faster than the loop\": `speed/pool` 120 ns (115 ns – 125 ns) < `speed/loop` 100 ns (95.0 ns – 105 ns); ratio `loop-vs-pool` 0.83× (0.76× – 0.91×) >= 1.50×"
-        ],
-        "{out}"
-    );
-    assert!(
-        report
-            .summary()
-            .ends_with("0 failed, 1 claims did not hold on this machine"),
-        "{}",
-        report.summary()
-    );
+    assert!(report.problems.is_empty(), "{out}");
+    fx.assert_snapshot("claim_does_not_hold_here", &out);
+    assert_eq!(report.claims_not_held_here.len(), 1, "{out}");
     let page = std::fs::read_to_string(fx.path().join("target/book/demo.html")).unwrap();
     assert!(
         page.contains("<span class=\"claim claim-failed\" id=\"claim-demo-pool-beats-loop\">(On this machine the measurements said otherwise: speed/pool 120 ns (115 ns – 125 ns) &lt; speed/loop 100 ns (95.0 ns – 105 ns); ratio loop-vs-pool 0.83× (0.76× – 0.91×) &gt;= 1.50×.)</span>"),

@@ -1,10 +1,11 @@
-//! Helpers for the workspace tests: copies of the fixture book, and running the checker on
-//! them in-process.
+//! Helpers for the workspace tests: copies of the fixture book, running the checker on them
+//! in-process as the command does, and snapshots of what it prints.
 
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 use anyhow::Result;
-use xtask::check::{self, Options, Report};
+use xtask::check::{Options, Report};
 
 /// The workspace root.
 pub fn root() -> PathBuf {
@@ -18,11 +19,18 @@ pub fn root() -> PathBuf {
 pub fn target_dir() -> PathBuf {
     static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     DIR.get_or_init(|| {
-        xtask::workspace::Workspace::load(&root())
+        xtask::book::Workspace::load(&root())
             .expect("cargo metadata of the workspace")
             .target_dir
     })
     .clone()
+}
+
+/// The workspace's book, loaded once for all the tests of a program.
+pub fn book() -> &'static xtask::book::Book {
+    static BOOK: LazyLock<xtask::book::Book> =
+        LazyLock::new(|| xtask::book::Book::load(&root()).expect("the book loads"));
+    &BOOK
 }
 
 /// A fresh copy of `tests/fixtures/NAME` in a temporary folder that lives as long as it does.
@@ -43,7 +51,7 @@ impl Fixture {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join(under);
         let from = root().join("tests/fixtures").join(name);
-        xtask::workspace::copy_tree(&from, &path, &|_| false).expect("copy fixture");
+        xtask::files::copy_tree(&from, &path, &|_| false).expect("copy fixture");
         Fixture { _dir: dir, path }
     }
 
@@ -79,10 +87,32 @@ impl Fixture {
         opts
     }
 
-    /// Runs the checker and returns its report and everything it printed.
+    /// Runs the check as `cargo xtask check` does (inside its session, with its closing
+    /// summary) and returns its report and everything it printed.
     pub fn check(&self, opts: &Options) -> Result<(Report, String)> {
         let mut out = Vec::new();
-        let report = check::run(opts, &mut out)?;
+        let report = xtask::cmd::check::checked(opts, &mut out)?;
         Ok((report, String::from_utf8_lossy(&out).into_owned()))
     }
+
+    /// Compares what a command printed with `tests/snapshots/NAME.txt`, where durations read
+    /// `[TIME]` and this copy's folder `[ROOT]`; `SNAPSHOTS=overwrite cargo test` writes the
+    /// file anew, keeping its wildcards where they still match.
+    pub fn assert_snapshot(&self, name: &str, printed: &str) {
+        let printed = TIME.replace_all(printed, "[TIME]");
+        let here = self.path().display().to_string();
+        let printed = printed.replace(here.trim_end_matches('/'), "[ROOT]");
+        let file = root().join("tests/snapshots").join(format!("{name}.txt"));
+        snapbox::Assert::new()
+            .action_env(snapbox::assert::DEFAULT_ACTION_ENV)
+            .normalize_paths(false)
+            .eq(
+                snapbox::Data::text(printed),
+                snapbox::Data::read_from(&file, None),
+            );
+    }
 }
+
+/// A duration as the checker prints it: `0.3 s`, `12 s`.
+static TIME: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new(r"\b\d+(?:\.\d+)? s\b").expect("valid regex"));

@@ -1,91 +1,140 @@
 //! Every chapter copies out as a standalone starter that builds and passes its tests alone,
-//! offline, with the versions the workspace's lockfile resolved: with its exercises solved
-//! (`--solutions`), every test passes; as skeletons, exactly the exercises' tests fail.
+//! offline, with the versions the workspace's lockfile resolved: as skeletons, exactly the
+//! exercises' tests fail; with its exercises solved (`--solutions`), every test passes.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Command, Output};
 
 use xtask::exercises::Version;
+use xtask::starter::Starter;
 
-use workspace_tests::root;
+use workspace_tests::{book, root};
 
 fn chapters() -> Vec<String> {
-    let ws = xtask::workspace::Workspace::load(&root()).unwrap();
-    ws.names().into_iter().map(String::from).collect()
+    book()
+        .chapters()
+        .iter()
+        .map(|c| c.name().to_owned())
+        .collect()
 }
 
-/// One test, so that the two kinds of starter build one after the other: both are a package
-/// of the same name at the root of its own workspace, which cargo names the same in a shared
-/// build folder, so two builds at once would run each other's programs.
+/// One test, so that the starters build one after the other in the workspace's own build
+/// folder: there, the dependencies whose features the starter resolves as the workspace did
+/// are already built. (A package at the root of its own workspace is named the same by cargo
+/// wherever it lies, so two builds of one starter at once would run each other's programs.)
+///
+/// Each starter is built once, as the skeletons: all its targets, its own tests passing and
+/// every exercise test failing; then the solved exercises are put in its place and only its
+/// library's tests build again, all passing.
 #[test]
-fn every_chapter_exports_starters_solved_and_to_solve() {
-    // One build folder for all starters: their registry dependencies compile once.
-    let target = workspace_tests::target_dir().join("starters");
-    solved_starters_pass_their_tests_alone(&target);
-    skeleton_starters_fail_exactly_the_exercises_tests_and_list_them(&target);
-}
-
-fn solved_starters_pass_their_tests_alone(target: &Path) {
-    let chapters = chapters();
-    assert!(!chapters.is_empty());
-    for chapter in &chapters {
+fn every_chapter_exports_starters_to_solve_and_solved() {
+    let target = workspace_tests::target_dir();
+    let mut exercises = 0;
+    for chapter in chapters() {
         let dir = tempfile::tempdir().unwrap();
-        let dest = dir.path().join(format!("my-{chapter}"));
-        let starter = xtask::starter::export(&root(), chapter, &dest, Version::Solution).unwrap();
-        assert!(starter.files > 3);
-        assert_no_markers(&dest, &starter);
+        let skeleton = export(
+            &chapter,
+            &dir.path().join(format!("try-{chapter}")),
+            Version::Skeleton,
+        );
+        let solved = export(
+            &chapter,
+            &dir.path().join(format!("my-{chapter}")),
+            Version::Solution,
+        );
+        exercises += skeleton.exercises.len();
+        assert!(
+            skeleton.exercises.len() >= 3,
+            "{chapter} has {} exercises",
+            skeleton.exercises.len()
+        );
+        let lines = skeleton.exercise_lines();
+        assert!(lines[0].contains("exercises to solve"), "{lines:?}");
+        let readme = std::fs::read_to_string(skeleton.dest.join("README.md")).unwrap();
+        let mut exercise_tests = BTreeSet::new();
+        for e in &skeleton.exercises {
+            assert!(readme.contains(&e.command(true)), "{readme}");
+            assert!(lines.iter().any(|l| l.contains(&e.title)), "{lines:?}");
+            for (test, _) in &e.tests {
+                exercise_tests.insert(e.test_path(test));
+            }
+        }
 
-        let manifest = std::fs::read_to_string(dest.join("Cargo.toml")).unwrap();
+        // The skeletons: everything builds; every exercise test fails, and only those.
+        let out = cargo_test(&skeleton.dest, &target, &["--no-fail-fast"]);
         assert!(
-            !manifest.contains("workspace = true"),
-            "{chapter}: {manifest}"
+            !out.status.success(),
+            "{chapter}: the skeletons pass their tests"
         );
-        assert!(!manifest.contains("path ="), "{chapter}: {manifest}");
-        assert!(
-            !manifest.contains("metadata.xtask"),
-            "{chapter}: {manifest}"
-        );
-        assert!(
-            manifest.contains("[workspace]"),
-            "{chapter} is a workspace of its own"
-        );
-        assert!(dest.join("Cargo.lock").is_file());
-        let readme = std::fs::read_to_string(dest.join("README.md")).unwrap();
-        assert!(readme.contains(&format!("chapter `{chapter}`")), "{readme}");
-
-        let out = cargo_test(&dest, target, &[]);
-        assert!(
-            out.status.success(),
-            "the {chapter} starter fails its tests:\n{}\n{}",
+        assert_eq!(
+            tests_with(&out, false),
+            exercise_tests,
+            "{chapter}:\n{}\n{}",
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
-        // The starter's lockfile pins the same versions as the workspace's.
-        let lock = std::fs::read_to_string(dest.join("Cargo.lock")).unwrap();
-        let ws_lock = std::fs::read_to_string(root().join("Cargo.lock")).unwrap();
-        for entry in lock.split("[[package]]").skip(1) {
-            // name, version and source; dependency lists may be written shorter once pruned.
-            let id: Vec<&str> = entry.trim().lines().take(3).collect();
-            if id.iter().any(|l| l.starts_with("source = \"registry")) {
-                assert!(ws_lock.contains(&id.join("\n")), "{chapter}: {id:?}");
-            }
+        let passed = tests_with(&out, true);
+        assert!(
+            passed.iter().all(|t| !t.starts_with("exercises::")),
+            "{chapter}"
+        );
+        assert!(!passed.is_empty(), "{chapter}: none of its own tests ran");
+
+        // Solved: the `--solutions` files in place of the skeletons, and every test passes.
+        for e in &solved.exercises {
+            let file = format!("{}/{}.rs", xtask::exercises::DIR, e.name);
+            std::fs::copy(solved.dest.join(&file), skeleton.dest.join(&file)).unwrap();
         }
+        let out = cargo_test(&skeleton.dest, &target, &["--lib"]);
+        assert!(
+            out.status.success(),
+            "the solved {chapter} starter fails its tests:\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            exercise_tests.is_subset(&tests_with(&out, true)),
+            "{chapter}"
+        );
     }
+    assert!(exercises >= 18, "{exercises} exercises in the book");
 }
 
-/// Neither version keeps the `// solution:` markers: they are the book's, not the reader's.
-fn assert_no_markers(dest: &Path, starter: &xtask::starter::Starter) {
+/// Exports a starter and checks what needs no build: a manifest with no workspace left in
+/// it, its own lockfile pinning the workspace's versions, a README, no solution markers.
+fn export(chapter: &str, dest: &Path, version: Version) -> Starter {
+    let starter = xtask::starter::export(book(), chapter, dest, version).unwrap();
+    assert!(starter.files > 3);
     for e in &starter.exercises {
         let file =
             std::fs::read_to_string(dest.join(format!("src/exercises/{}.rs", e.name))).unwrap();
         assert!(
             !file.contains("// solution:"),
-            "{}/{}: markers left",
-            starter.chapter,
+            "{chapter}/{}: markers left",
             e.name
         );
     }
+    let manifest = std::fs::read_to_string(dest.join("Cargo.toml")).unwrap();
+    for inherited in ["workspace = true", "path =", "metadata.xtask"] {
+        assert!(!manifest.contains(inherited), "{chapter}: {manifest}");
+    }
+    assert!(
+        manifest.contains("[workspace]"),
+        "{chapter} is a workspace of its own"
+    );
+    let readme = std::fs::read_to_string(dest.join("README.md")).unwrap();
+    assert!(readme.contains(&format!("chapter `{chapter}`")), "{readme}");
+    let lock = std::fs::read_to_string(dest.join("Cargo.lock")).unwrap();
+    let ws_lock = std::fs::read_to_string(root().join("Cargo.lock")).unwrap();
+    for entry in lock.split("[[package]]").skip(1) {
+        // name, version and source; dependency lists may be written shorter once pruned.
+        let id: Vec<&str> = entry.trim().lines().take(3).collect();
+        if id.iter().any(|l| l.starts_with("source = \"registry")) {
+            assert!(ws_lock.contains(&id.join("\n")), "{chapter}: {id:?}");
+        }
+    }
+    starter
 }
 
 fn cargo_test(dir: &Path, target: &Path, args: &[&str]) -> Output {
@@ -108,65 +157,19 @@ fn tests_with(out: &Output, passed: bool) -> BTreeSet<String> {
         .collect()
 }
 
-fn skeleton_starters_fail_exactly_the_exercises_tests_and_list_them(target: &Path) {
-    let mut exercises = 0;
-    for chapter in chapters() {
-        let dir = tempfile::tempdir().unwrap();
-        let dest = dir.path().join(format!("try-{chapter}"));
-        let starter = xtask::starter::export(&root(), &chapter, &dest, Version::Skeleton).unwrap();
-        assert!(
-            starter.exercises.len() >= 3,
-            "{chapter} has {} exercises",
-            starter.exercises.len()
-        );
-        exercises += starter.exercises.len();
-        let lines = starter.exercise_lines();
-        assert!(lines[0].contains("exercises to solve"), "{lines:?}");
-        let readme = std::fs::read_to_string(dest.join("README.md")).unwrap();
-        let mut expected_failures = BTreeSet::new();
-        assert_no_markers(&dest, &starter);
-        for e in &starter.exercises {
-            assert!(readme.contains(&e.command(true)), "{readme}");
-            assert!(lines.iter().any(|l| l.contains(&e.title)), "{lines:?}");
-            for (test, _) in &e.tests {
-                expected_failures.insert(e.test_path(test));
-            }
-        }
-        // The library's own tests build and pass; every exercise test fails, and only those.
-        let out = cargo_test(&dest, target, &["--lib"]);
-        assert!(
-            !out.status.success(),
-            "{chapter}: the skeletons pass their tests"
-        );
-        assert_eq!(
-            tests_with(&out, false),
-            expected_failures,
-            "{chapter}:\n{}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-        assert!(
-            tests_with(&out, true)
-                .iter()
-                .all(|t| !t.starts_with("exercises::")),
-            "{chapter}"
-        );
-    }
-    assert!(exercises >= 18, "{exercises} exercises in the book");
-}
-
 #[test]
 fn a_starter_refuses_a_folder_with_files_and_an_unknown_chapter() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("keep.txt"), "mine").unwrap();
     let err =
-        xtask::starter::export(&root(), &chapters()[0], dir.path(), Version::Skeleton).unwrap_err();
+        xtask::starter::export(book(), &chapters()[0], dir.path(), Version::Skeleton).unwrap_err();
     assert!(err.to_string().contains("is not an empty folder"), "{err}");
     assert_eq!(
         std::fs::read_to_string(dir.path().join("keep.txt")).unwrap(),
         "mine"
     );
 
-    let err = xtask::starter::export(&root(), "no-such", &dir.path().join("x"), Version::Skeleton)
+    let err = xtask::starter::export(book(), "no-such", &dir.path().join("x"), Version::Skeleton)
         .unwrap_err();
     assert!(
         err.to_string()

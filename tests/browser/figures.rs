@@ -240,8 +240,8 @@ pub fn every_solution_opens(session: &Session) -> Result<()> {
         "book/book.toml",
         &format!("{config}\n[output.html.playground]\nrunnable = false\n"),
     );
-    let index = xtask::build_book(demo.path())?;
-    xtask::workspace::copy_tree(
+    let index = xtask::render::html::build(&xtask::book::Book::load(demo.path())?)?;
+    xtask::files::copy_tree(
         index.parent().context("index.html has a folder")?,
         &snapshot.path().join("browser-test-demo"),
         &|_| false,

@@ -191,11 +191,11 @@ impl Session {
             return Ok(None);
         };
         let root = workspace_tests::root();
-        let index = xtask::build_book(&root)?;
+        let index = xtask::render::html::build(&xtask::book::Book::load(&root)?)?;
         // Serve a snapshot: others may rebuild target/book (`cargo xtask check`) while we
         // browse.
         let snapshot = tempfile::tempdir()?;
-        xtask::workspace::copy_tree(
+        xtask::files::copy_tree(
             index.parent().context("index.html has a folder")?,
             snapshot.path(),
             &|_| false,

@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 use cargo_metadata::{Message, TargetKind};
 
 pub use crate::book::RunTarget;
-use crate::workspace::{Workspace, cargo_program, without_cargo_run_env};
+use crate::book::Workspace;
 
 /// Built programs: `(release, package, target)` to the executable.
 pub type Executables = BTreeMap<(bool, String, RunTarget), PathBuf>;
@@ -38,6 +38,8 @@ pub struct Built {
     pub executables: Executables,
     /// Test harness executables (unit tests of libs, integration tests), by package.
     pub tests: TestBinaries,
+    /// Bench executables, by `(package, bench)`.
+    pub benches: BTreeMap<(String, String), PathBuf>,
     pub ok: bool,
 }
 
@@ -66,6 +68,10 @@ pub fn build(ws: &Workspace, release: bool, args: &[&str]) -> Result<Built> {
         };
         let name = art.target.name.clone();
         let exe = exe.into_std_path_buf();
+        if art.target.kind.contains(&TargetKind::Bench) {
+            built.benches.insert((package.clone(), name), exe);
+            continue;
+        }
         if art.profile.test {
             built
                 .tests
@@ -107,4 +113,38 @@ pub fn build_targets(
     args.extend(targets);
     let built = build(ws, release, &args)?;
     Ok((built.executables, built.ok))
+}
+
+/// The rustc cargo uses (`RUSTC`), else the one on PATH.
+pub fn rustc_program() -> PathBuf {
+    std::env::var_os("RUSTC").map_or_else(|| "rustc".into(), PathBuf::from)
+}
+
+/// The cargo that runs us (set by `cargo run`), else the one on PATH.
+pub fn cargo_program() -> PathBuf {
+    std::env::var_os("CARGO").map_or_else(|| "cargo".into(), PathBuf::from)
+}
+
+/// Removes from `cmd`'s environment what `cargo run` told the xtask about itself
+/// (`CARGO_MANIFEST_DIR`, `CARGO_PKG_*`, ...). Those describe the xtask, not the program
+/// started; and a build script that reads one (ring's reads `CARGO_MANIFEST_DIR` and the
+/// `CARGO_PKG_*` through `rerun-if-env-changed`) would make a cargo started from the xtask
+/// rebuild what the README's plain `cargo test --workspace` then rebuilds again.
+pub fn without_cargo_run_env(cmd: &mut Command) -> &mut Command {
+    for (key, _) in std::env::vars_os() {
+        let key = key.to_string_lossy();
+        let from_cargo_run = key.starts_with("CARGO_PKG_")
+            || key.starts_with("CARGO_MANIFEST_")
+            || matches!(
+                key.as_ref(),
+                "CARGO_CRATE_NAME"
+                    | "CARGO_BIN_NAME"
+                    | "CARGO_PRIMARY_PACKAGE"
+                    | "CARGO_TARGET_TMPDIR"
+            );
+        if from_cargo_run {
+            cmd.env_remove(key.as_ref());
+        }
+    }
+    cmd
 }

@@ -4,7 +4,10 @@
 //!
 //! Links are resolved the way a browser resolves them when the book is served from its root
 //! folder (as GitHub Pages or a local server does): relative to the page, or to the page's
-//! `<base href>`, and a path starting with `/` from the book's root.
+//! `<base href>`, and a path starting with `/` from the book's root. The resolution is
+//! written here rather than taken from the `url` crate: `Url::join` clamps a `..` above the
+//! root to the root (as browsers do) where this check must report it, and `url` would bring
+//! IDNA and ICU into the xtask's build for names a book never has.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs;
@@ -233,31 +236,13 @@ fn scheme(url: &str) -> Option<&str> {
 }
 
 /// Decodes `%XX` escapes; anything that is not a valid escape stays as it is.
+/// `%C3%A9` back to `é`, as a browser decodes a path or fragment before looking it up.
 fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = (bytes[i] == b'%')
-            .then(|| bytes.get(i + 1..i + 3))
-            .flatten()
-            .and_then(|hex| std::str::from_utf8(hex).ok())
-            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-        match escaped {
-            Some(byte) => {
-                out.push(byte);
-                i += 3;
-            }
-            None => {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
-/// Every `.html` file under `root`, as paths relative to it, sorted.
 fn html_files(root: &Path) -> Result<Vec<PathBuf>> {
     let mut found = Vec::new();
     let mut folders = vec![PathBuf::new()];

@@ -16,8 +16,8 @@ use std::process::Command;
 use anyhow::{Context, Result, bail, ensure};
 use toml_edit::{DocumentMut, Item, Table, Value};
 
+use crate::book::Book;
 use crate::exercises::{self, Exercise, Version};
-use crate::workspace::Workspace;
 
 /// What a starter was made from and where it went.
 #[derive(Debug)]
@@ -63,12 +63,29 @@ impl Starter {
     }
 }
 
+/// The one version of `name` that the workspace's `Cargo.lock` pins, if it pins exactly one.
+fn locked_version(root: &Path, name: &str) -> Result<Option<String>> {
+    let lock = read_toml(&root.join("Cargo.lock"))?;
+    let versions: Vec<&str> = lock
+        .get("package")
+        .and_then(Item::as_array_of_tables)
+        .into_iter()
+        .flatten()
+        .filter(|p| p.get("name").and_then(Item::as_str) == Some(name))
+        .filter_map(|p| p.get("version").and_then(Item::as_str))
+        .collect();
+    Ok(match versions[..] {
+        [one] => Some(one.to_owned()),
+        _ => None,
+    })
+}
+
 /// Writes the starter of `chapter` (a crate under `crates/`) to `dest`, which must not exist
 /// or be empty, with its exercises as `version` has them.
-pub fn export(root: &Path, chapter: &str, dest: &Path, version: Version) -> Result<Starter> {
-    let ws = Workspace::load(root)?;
-    let krate = ws.select(&[chapter.to_owned()])?[0];
-    let metadata = &ws.metadata;
+pub fn export(book: &Book, chapter: &str, dest: &Path, version: Version) -> Result<Starter> {
+    let root = book.root();
+    let krate = book.select(&[chapter.to_owned()])?[0].krate;
+    let metadata = &book.ws.metadata;
     let package = metadata
         .workspace_packages()
         .into_iter()
@@ -98,6 +115,15 @@ pub fn export(root: &Path, chapter: &str, dest: &Path, version: Version) -> Resu
         let pkg = &metadata[&dep.pkg];
         resolved.insert(pkg.name.to_string(), pkg.version.to_string());
     }
+    // An optional dependency whose feature is off (loom) is in neither that resolve nor
+    // `cargo metadata`'s packages, but the lockfile pins it, and the starter must carry it.
+    for dep in package.dependencies.iter().filter(|d| d.optional) {
+        if !resolved.contains_key(dep.name.as_str())
+            && let Some(version) = locked_version(root, &dep.name)?
+        {
+            resolved.insert(dep.name.clone(), version);
+        }
+    }
 
     let crate_dir = krate.dir.clone();
     let exercises = exercises::of_chapter(krate, root)?;
@@ -106,7 +132,7 @@ pub fn export(root: &Path, chapter: &str, dest: &Path, version: Version) -> Resu
     standalone_manifest(&mut manifest, &workspace, &resolved)?;
 
     std::fs::create_dir_all(dest).with_context(|| format!("cannot create {}", dest.display()))?;
-    let files = crate::workspace::copy_tree(&crate_dir, dest, &|name| {
+    let files = crate::files::copy_tree(&crate_dir, dest, &|name| {
         matches!(name, "target" | "Cargo.lock" | "Cargo.toml" | "__pycache__")
     })?;
     for e in &exercises {
@@ -123,21 +149,21 @@ pub fn export(root: &Path, chapter: &str, dest: &Path, version: Version) -> Resu
     // Start from the workspace's lockfile; cargo drops what the starter does not use and
     // keeps the versions of what it does.
     std::fs::copy(root.join("Cargo.lock"), dest.join("Cargo.lock"))?;
-    let status = Command::new(crate::workspace::cargo_program())
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--offline",
-            "--manifest-path",
-        ])
-        .arg(dest.join("Cargo.toml"))
-        .stdout(std::process::Stdio::null())
-        .status()
-        .context("cannot run cargo metadata on the starter")?;
+    let mut cmd = Command::new(crate::build::cargo_program());
+    cmd.args([
+        "metadata",
+        "--format-version",
+        "1",
+        "--offline",
+        "--manifest-path",
+    ])
+    .arg(dest.join("Cargo.toml"));
+    let out =
+        crate::runner::output(&mut cmd).context("cannot run cargo metadata on the starter")?;
     ensure!(
-        status.success(),
-        "cargo could not resolve the starter's dependencies"
+        out.status.success(),
+        "cargo could not resolve the starter's dependencies: {}",
+        String::from_utf8_lossy(&out.stderr).trim()
     );
 
     Ok(Starter {

@@ -6,6 +6,7 @@
 //! two processes share the open-file budget: each needs one descriptor per connection.
 
 use std::io::{BufRead, BufReader, Write};
+use std::os::unix::process::ExitStatusExt;
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -92,7 +93,7 @@ fn main() -> Result<()> {
         }
         for &kind in &args.server {
             let run = measure(kind, reachable, &args)?;
-            report(kind, connections, &run, &args);
+            report(kind, connections, reachable, &run, &args);
         }
     }
     Ok(())
@@ -107,7 +108,15 @@ struct Run {
     load: load::LoadReport,
     server: Vec<(String, u64)>,
     /// How the server process ended, when it died before reporting.
-    died: Option<String>,
+    died: Option<Died>,
+}
+
+/// A server process that ended before it reported.
+struct Died {
+    /// Its exit status and the first line it wrote to stderr.
+    how: String,
+    /// Whether it was aborted for a failed allocation: Rust's answer to running out of memory.
+    out_of_memory: bool,
 }
 
 impl Run {
@@ -150,12 +159,15 @@ fn measure(kind: Server, connections: usize, args: &Args) -> Result<Run> {
         if let Some(mut stderr) = child.stderr.take() {
             let _ = std::io::Read::read_to_string(&mut stderr, &mut err);
         }
-        run.died = Some(format!(
-            "{status}: {}",
-            err.lines()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("no message")
-        ));
+        let first = err
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("no message");
+        run.died = Some(Died {
+            out_of_memory: status.signal() == Some(nix::sys::signal::Signal::SIGABRT as i32)
+                && first.starts_with("memory allocation of"),
+            how: format!("{status}: {first}"),
+        });
     }
     Ok(run)
 }
@@ -204,7 +216,9 @@ fn read_line(out: &mut BufReader<ChildStdout>) -> Result<String> {
     Ok(line.trim().to_owned())
 }
 
-fn report(kind: Server, asked: usize, run: &Run, args: &Args) {
+/// Prints one run: `asked` is the count given on the command line (it names the tsv ids),
+/// `reachable` the count the open-file limit allowed, which the run tried to open.
+fn report(kind: Server, asked: usize, reachable: usize, run: &Run, args: &Args) {
     let (load, name) = (&run.load, kind.name());
     let (before, hwm, peak_live, spawn_errors) = (
         run.server("rss_before"),
@@ -218,10 +232,19 @@ fn report(kind: Server, asked: usize, run: &Run, args: &Args) {
         if args.tsv {
             println!("{name}/{asked}/server_died\t1\tcount");
         } else {
+            let oom = if died.out_of_memory {
+                ", out of memory"
+            } else {
+                ""
+            };
+            // It may have died while the clients were still connecting: count what was asked.
             println!(
-                "{name:>6} server, {} connections: {} of {expected} requests answered; \
-                 the server process died ({died})",
-                load.connected, load.answered
+                "{name:>6} server, {reachable} connections: {} of {} requests answered{oom} \
+                 (the server process died when {} had connected: {})",
+                load.answered,
+                reachable as u64 * args.requests,
+                load.connected,
+                died.how
             );
         }
         return;
@@ -239,8 +262,14 @@ fn report(kind: Server, asked: usize, run: &Run, args: &Args) {
         println!("{id}/thread_spawn_errors\t{spawn_errors}\tcount");
         return;
     }
+    // Connections that got no thread: the other way a thread per connection runs out of memory.
+    let oom = if load.answered < expected && spawn_errors > 0 {
+        format!(", out of memory (no thread for {spawn_errors} connections)")
+    } else {
+        String::new()
+    };
     println!(
-        "{name:>6} server, {} connections: {} of {expected} requests answered, {:.0} requests/s; \
+        "{name:>6} server, {} connections: {} of {expected} requests answered{oom}, {:.0} requests/s; \
          server VmHWM {} MiB ({} KiB per connection over its {} MiB at start); \
          {peak_live} connections served at once; thread spawn errors: {spawn_errors}",
         load.connected,
@@ -271,7 +300,7 @@ fn serve(kind: Server, args: &Args) -> Result<()> {
             Arc::clone(&server.stats)
         }
         Server::Task => {
-            // One thread for every connection's task, like Python's asyncio event loop.
+            // One thread runs every connection's task, like Python's asyncio event loop.
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()?;

@@ -7,6 +7,9 @@
 //! - [`stoves`]: what CPU work does to a `current_thread` runtime, and three fixes;
 //! - [`system`]: open-file limits and resident memory;
 //! - [`shared`]: which mutex to hold across an `.await`;
+//! - [`pinning`]: why a polled future must not move;
+//! - [`streams`]: a connection served as a stream, and through a channel;
+//! - [`local`]: futures that are not `Send`, on a `LocalSet`;
 //! - [`exercises`]: the chapter's exercises, each with its solution and tests.
 
 #[cfg(not(unix))]
@@ -18,9 +21,12 @@ pub mod admission;
 pub mod exercises;
 pub mod hand_future;
 pub mod load;
+pub mod local;
 pub mod orders;
+pub mod pinning;
 pub mod shared;
 pub mod stoves;
+pub mod streams;
 pub mod system;
 pub mod task_server;
 pub mod thread_server;

@@ -2,8 +2,9 @@
 //!
 //! A `std::sync::MutexGuard` must be unlocked on the thread that locked it, so it is not
 //! `Send`. A future that holds one across an `.await` keeps it inside its state, and is then
-//! not `Send` either: `tokio::spawn` on a multi-thread runtime refuses it, because the task
-//! could be resumed on another worker thread. This does not compile:
+//! not `Send` either. `tokio::spawn` refuses it, on every runtime: it asks for `Send` because
+//! on a multi-thread runtime the task could be resumed on another worker thread. (`spawn_local`
+//! on a `LocalSet` takes such a future; see [`crate::local`].) This does not compile:
 //!
 //! ```compile_fail
 //! use std::sync::{Arc, Mutex};

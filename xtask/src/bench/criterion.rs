@@ -5,7 +5,7 @@ use std::path::Path;
 use anyhow::{Context, Result, ensure};
 use serde::Deserialize;
 
-use super::results::{Measurement, Unit};
+use crate::results::{Measurement, Unit};
 
 /// Criterion's options for `--quick`: short windows and few samples, so that every chapter
 /// together stays well under five minutes on two cores. Benches that set their own group

@@ -5,8 +5,8 @@
 use std::path::Path;
 use std::time::Duration;
 
-use super::results::{Measurement, Unit};
-use crate::meta::{Probe, PythonTwin};
+use crate::book::meta::{Probe, PythonTwin};
+use crate::results::{Measurement, Unit};
 use crate::runner::{self, Ended};
 
 /// How long a Python twin may run before it is killed.
@@ -25,11 +25,9 @@ pub fn run_python(
 ) -> (Vec<Measurement>, String) {
     let script = crate_dir.join(&twin.script);
     let source = format!("{chapter}/{}", twin.script);
-    if std::process::Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
+    let mut version = std::process::Command::new("python3");
+    version.arg("--version");
+    if runner::output(&mut version).is_err() {
         return (
             Vec::new(),
             format!(

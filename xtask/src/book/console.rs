@@ -1,22 +1,26 @@
 //! The blocks of a page that the checker runs or checks: `console` blocks whose first line
-//! is `$ cargo run ...` (run and compared), and `cargo run` lines shown in `sh` blocks (their
-//! program and flags checked).
+//! is `$ cargo run ...` (run and compared) or `$ rustc ...` (a compiler error the page shows,
+//! compiled again and compared), and `cargo run` lines shown in `sh` blocks (their program and
+//! flags checked).
 
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, bail, ensure};
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 
-use super::{Chapter, DEFAULT_TIMEOUT};
+use super::page::Page;
 
-/// A fenced `console` block whose first line is `$ cargo run ...`.
+/// How long an example may run when its block does not say.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A fenced `console` block whose first line is `$ cargo run ...` or `$ rustc ...`.
 #[derive(Debug, Clone)]
 pub struct ConsoleBlock {
     /// Line of the command (the first line inside the fence).
     pub line: usize,
     /// The command as written after `$ `.
     pub command: String,
-    pub run: CargoRun,
+    pub run: Run,
     /// The output the book shows.
     pub expected: String,
     pub unordered: bool,
@@ -34,6 +38,32 @@ pub struct ShownCommand {
     pub line: usize,
     pub command: String,
     pub run: CargoRun,
+}
+
+/// What a console block runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Run {
+    /// A program of the workspace, built by the check.
+    Cargo(CargoRun),
+    /// The compiler on one source file that must not compile: the page shows its error.
+    Rustc(RustcRun),
+}
+
+impl Run {
+    pub fn cargo(&self) -> Option<&CargoRun> {
+        match self {
+            Run::Cargo(run) => Some(run),
+            Run::Rustc(_) => None,
+        }
+    }
+}
+
+/// `rustc [--edition E] [--crate-type T] FILE`, run from the workspace root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RustcRun {
+    pub args: Vec<String>,
+    /// The source file, as written (relative to the workspace root).
+    pub file: String,
 }
 
 /// What `cargo run` is asked to run.
@@ -59,7 +89,7 @@ impl RunTarget {
     }
 }
 
-pub(super) fn parse_console_blocks(chapter: &mut Chapter, content: &str) {
+pub(super) fn parse_console_blocks(chapter: &mut Page, content: &str) {
     let line_of = |offset: usize| content[..offset].matches('\n').count() + 1;
     let mut current: Option<(String, usize, String)> = None;
     for (event, range) in Parser::new(content).into_offset_iter() {
@@ -85,7 +115,7 @@ pub(super) fn parse_console_blocks(chapter: &mut Chapter, content: &str) {
 /// Shell-like blocks whose `cargo run` lines are checked without being run.
 const SHELL_BLOCKS: &[&str] = &["sh", "bash", "shell", "console", "text"];
 
-pub(super) fn parse_block(chapter: &mut Chapter, info: &str, fence_line: usize, body: &str) {
+pub(super) fn parse_block(chapter: &mut Page, info: &str, fence_line: usize, body: &str) {
     let mut words = info
         .split(|c: char| c == ',' || c.is_whitespace())
         .filter(|w| !w.is_empty());
@@ -102,15 +132,12 @@ pub(super) fn parse_block(chapter: &mut Chapter, info: &str, fence_line: usize, 
     let Some(command) = first.strip_prefix("$ ") else {
         return;
     };
-    if !command.trim_start().starts_with("cargo run") {
+    let command = command.trim();
+    if !command.starts_with("cargo run") && !command.starts_with("rustc ") {
         return; // not something the checker runs (shown as an illustration)
     }
     let line = fence_line + 1;
-    let mut problem = |msg: String| {
-        chapter
-            .problems
-            .push(format!("{}: {msg}", chapter.at(line)))
-    };
+    let mut problem = |msg: String| chapter.problems.push(chapter.problem(line, msg));
     let mut unordered = false;
     let mut timeout = DEFAULT_TIMEOUT;
     let mut status = 0;
@@ -134,14 +161,28 @@ pub(super) fn parse_block(chapter: &mut Chapter, info: &str, fence_line: usize, 
             )),
         }
     }
-    let run = match parse_cargo_run(command) {
+    let expected: Vec<&str> = body.lines().skip(1).collect();
+    let run = if command.starts_with("rustc ") {
+        parse_rustc(command, &expected).map(Run::Rustc)
+    } else {
+        parse_cargo_run(command).map(Run::Cargo)
+    };
+    let run = match run {
         Ok(run) => run,
         Err(e) => {
             problem(format!("cannot check `{command}`: {e}"));
             return;
         }
     };
-    let expected: Vec<&str> = body.lines().skip(1).collect();
+    let telling = expected
+        .iter()
+        .map(|l| l.trim())
+        .any(|l| !l.is_empty() && l != "..." && l != "[..]");
+    if !expected.is_empty() && !telling {
+        problem(format!(
+            "the block of `{command}` shows only wildcards: it would pass whatever the program printed; show the lines that matter"
+        ));
+    }
     chapter.blocks.push(ConsoleBlock {
         line,
         command: command.trim().to_string(),
@@ -156,7 +197,7 @@ pub(super) fn parse_block(chapter: &mut Chapter, info: &str, fence_line: usize, 
 
 /// Every `cargo run` line of a shell-like block, except the first line of a console block
 /// that the checker runs (that one is a `ConsoleBlock`).
-fn parse_shown_commands(chapter: &mut Chapter, language: &str, fence_line: usize, body: &str) {
+fn parse_shown_commands(chapter: &mut Page, language: &str, fence_line: usize, body: &str) {
     for (i, text) in body.lines().enumerate() {
         let command = text.trim().trim_start_matches("$ ").trim();
         if !command.starts_with("cargo run") {
@@ -172,12 +213,51 @@ fn parse_shown_commands(chapter: &mut Chapter, language: &str, fence_line: usize
                 command: command.to_owned(),
                 run,
             }),
-            Err(e) => chapter.problems.push(format!(
-                "{}: cannot check `{command}`: {e}",
-                chapter.at(line)
-            )),
+            Err(e) => chapter
+                .problems
+                .push(chapter.problem(line, format!("cannot check `{command}`: {e}"))),
         }
     }
+}
+
+/// A compiler error shown in the book: `rustc` with the options a page may need and one
+/// source file. The expected output must name the error as rustc does (`error[E0277]: ...`),
+/// with no wildcard in that line: the error's code and headline are what the page teaches.
+pub fn parse_rustc(command: &str, expected: &[&str]) -> Result<RustcRun> {
+    let words = shlex::split(command).context("unbalanced quotes")?;
+    let mut words = words.into_iter().skip(1);
+    let (mut args, mut file) = (Vec::new(), None);
+    while let Some(w) = words.next() {
+        match w.as_str() {
+            "--edition" | "--crate-type" | "--crate-name" => {
+                let value = words
+                    .next()
+                    .with_context(|| format!("`{w}` needs a value"))?;
+                args.extend([w, value]);
+            }
+            flag if flag.starts_with("--edition=") || flag.starts_with("--crate-type=") => {
+                args.push(w)
+            }
+            source if source.ends_with(".rs") && !source.starts_with('-') => {
+                ensure!(file.is_none(), "name one source file");
+                file = Some(w);
+            }
+            other => bail!(
+                "unsupported `rustc` option `{other}` (supported: --edition, --crate-type, --crate-name, one FILE.rs)"
+            ),
+        }
+    }
+    let file = file.context("name the source file, `rustc ... crates/CHAPTER/FILE.rs`")?;
+    let headlines: Vec<&&str> = expected.iter().filter(|l| l.starts_with("error")).collect();
+    ensure!(
+        !headlines.is_empty(),
+        "the block must show the compiler's error (a line `error[E...]: ...`)"
+    );
+    if let Some(line) = headlines.iter().find(|l| l.contains("[..]")) {
+        bail!("`{line}`: the error's headline must be shown as rustc prints it, without wildcards");
+    }
+    args.push(file.clone());
+    Ok(RustcRun { args, file })
 }
 
 /// Understands the `cargo run` options a chapter uses; anything else is refused rather than

@@ -1,301 +1,206 @@
-//! Reading the book: its chapters, the crate each names, the code it includes and the
-//! console blocks whose output the checker verifies.
+//! The book and its crates, loaded once: `cargo metadata` gives the chapter crates and their
+//! metadata (`workspace.rs`, `meta.rs`), mdBook's own reading of `SUMMARY.md` gives the pages
+//! (`page.rs`, `console.rs`), and [`Book::load`] joins the two in the one place that does: a
+//! page names its crate with `<!-- crate: NAME -->`. Every command takes a [`Book`]; nothing
+//! loads it again.
 
+pub mod console;
+pub mod meta;
+pub mod page;
+pub mod workspace;
+
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
-use std::time::Duration;
 
-use anyhow::{Context, Result};
-use regex::Regex;
+use anyhow::{Context, Result, bail};
 
-use crate::workspace::Workspace;
+pub use console::{CargoRun, ConsoleBlock, Run, RunTarget, RustcRun, ShownCommand};
+pub use page::{Include, Page, Selector};
+pub use workspace::{ChapterCrate, Workspace};
 
-mod console;
-use console::parse_console_blocks;
-pub use console::{CargoRun, ConsoleBlock, RunTarget, ShownCommand, parse_cargo_run};
+use crate::problem::Problem;
 
-/// How long an example may run when its block does not say.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// One chapter page listed in `SUMMARY.md`.
+/// The workspace's book: its crates, its pages, and which page is which crate's chapter.
 #[derive(Debug)]
-pub struct Chapter {
-    pub title: String,
-    /// The page on disk.
-    pub path: PathBuf,
-    /// The page as shown in messages: relative to the workspace root.
-    pub display: String,
-    /// `<!-- crate: NAME -->`: the crate that holds this chapter's code, and its line.
-    pub crate_marker: Option<(String, usize)>,
-    pub includes: Vec<Include>,
-    pub blocks: Vec<ConsoleBlock>,
-    /// `cargo run` commands shown without their output (in `sh` blocks and the like): not
-    /// run, but the package, the program and every flag must exist.
-    pub commands: Vec<ShownCommand>,
-    /// Problems found while reading the page (bad block options, unparsable commands).
-    pub problems: Vec<String>,
+pub struct Book {
+    pub ws: Workspace,
+    /// Every page listed in `SUMMARY.md`, in the book's order.
+    pub pages: Vec<Page>,
+    /// For each chapter crate that a page names, the first such page (an index into `pages`).
+    chapter_pages: BTreeMap<String, usize>,
 }
 
-impl Chapter {
-    /// A chapter teaches code when it includes files from a crate or runs an example.
-    pub fn teaches_code(&self) -> bool {
-        !self.blocks.is_empty() || self.includes.iter().any(|i| i.crate_name.is_some())
-    }
+/// A chapter: a crate and the page that teaches it.
+#[derive(Debug, Clone, Copy)]
+pub struct Chapter<'a> {
+    pub krate: &'a ChapterCrate,
+    pub page: &'a Page,
+}
 
-    /// `book/src/page.md:LINE`, the form editors and terminals turn into links.
-    pub fn at(&self, line: usize) -> String {
-        format!("{}:{line}", self.display)
+impl Chapter<'_> {
+    pub fn name(&self) -> &str {
+        &self.krate.name
     }
 }
 
-/// A `{{#include path:selector}}` link.
-#[derive(Debug)]
-pub struct Include {
-    pub line: usize,
-    /// The link as written.
-    pub target: String,
-    /// The file it names, resolved against the page's folder.
-    pub file: PathBuf,
-    /// The crate under `crates/` that holds the file, if any.
-    pub crate_name: Option<String>,
-    pub selector: Selector,
-}
+impl Book {
+    /// Loads the book of the workspace whose root manifest is `<root>/Cargo.toml`.
+    pub fn load(root: &Path) -> Result<Book> {
+        Book::of(Workspace::load(root)?)
+    }
 
-#[derive(Debug, PartialEq, Eq)]
-pub enum Selector {
-    Whole,
-    Anchor(String),
-    /// A line range; mdbook's forms `N`, `N:`, `:M`, `N:M`.
-    Lines(Option<usize>, Option<usize>),
-}
-
-/// Loads the workspace's book (through mdbook, so `SUMMARY.md` is read exactly as the
-/// renderer reads it) and parses every chapter page; each include is attributed to the
-/// chapter crate whose folder holds its file.
-pub fn load(ws: &Workspace) -> Result<Vec<Chapter>> {
-    let root = &ws.root;
-    let book_dir = root.join("book");
-    let book = mdbook_driver::MDBook::load(&book_dir)
-        .with_context(|| format!("cannot load the book at {}", book_dir.display()))?;
-    let src = book.source_dir();
-    let mut chapters = Vec::new();
-    for item in book.iter() {
-        let mdbook_driver::book::BookItem::Chapter(ch) = item else {
-            continue;
-        };
-        let Some(source) = &ch.source_path else {
-            continue; // a draft chapter has no page yet
-        };
-        let path = src.join(source);
-        let display = path
-            .strip_prefix(root)
-            .unwrap_or(&path)
-            .display()
-            .to_string();
-        let mut chapter = parse_chapter(&ch.name, path, display, &ch.content);
-        for inc in &mut chapter.includes {
-            inc.crate_name = ws.chapter_of_file(&inc.file).map(|c| c.name.clone());
+    /// The book of a loaded workspace; every include is attributed to the chapter crate whose
+    /// folder holds its file.
+    pub fn of(ws: Workspace) -> Result<Book> {
+        let book_dir = ws.root.join("book");
+        let book = mdbook_driver::MDBook::load(&book_dir)
+            .with_context(|| format!("cannot load the book at {}", book_dir.display()))?;
+        let src = book.source_dir();
+        let mut pages = Vec::new();
+        for item in book.iter() {
+            let mdbook_driver::book::BookItem::Chapter(ch) = item else {
+                continue;
+            };
+            let Some(source) = &ch.source_path else {
+                continue; // a draft chapter has no page yet
+            };
+            let path = src.join(source);
+            let mut page = page::parse_page(&ch.name, path.clone(), ws.display(&path), &ch.content);
+            for inc in &mut page.includes {
+                inc.crate_name = ws.chapter_of_file(&inc.file).map(|c| c.name.clone());
+            }
+            pages.push(page);
         }
-        chapters.push(chapter);
+        let mut chapter_pages = BTreeMap::new();
+        for (i, page) in pages.iter().enumerate() {
+            if let Some((name, _)) = &page.crate_marker
+                && ws.krate(name).is_some()
+            {
+                chapter_pages.entry(name.clone()).or_insert(i);
+            }
+        }
+        Ok(Book {
+            ws,
+            pages,
+            chapter_pages,
+        })
     }
-    Ok(chapters)
-}
 
-static MARKER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*<!--\s*crate:\s*([A-Za-z0-9_-]+)\s*-->\s*$").unwrap());
-static INCLUDE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\\)?\{\{\s*#(?:include|rustdoc_include)\s+([^}\s]+)\s*\}\}").unwrap()
-});
+    /// The chapters, in the book's order.
+    pub fn chapters(&self) -> Vec<Chapter<'_>> {
+        let mut chapters: Vec<(usize, Chapter<'_>)> = self
+            .chapter_pages
+            .iter()
+            .filter_map(|(name, &i)| {
+                Some((
+                    i,
+                    Chapter {
+                        krate: self.ws.krate(name)?,
+                        page: &self.pages[i],
+                    },
+                ))
+            })
+            .collect();
+        chapters.sort_by_key(|(i, _)| *i);
+        chapters.into_iter().map(|(_, c)| c).collect()
+    }
 
-/// Parses one page. Public so that tests can feed it text.
-pub fn parse_chapter(title: &str, path: PathBuf, display: String, content: &str) -> Chapter {
-    let mut chapter = Chapter {
-        title: title.to_string(),
-        crate_marker: None,
-        includes: Vec::new(),
-        blocks: Vec::new(),
-        commands: Vec::new(),
-        problems: Vec::new(),
-        display,
-        path,
-    };
-    let dir = chapter.path.parent().unwrap_or(Path::new("")).to_path_buf();
-    for (i, text) in content.lines().enumerate() {
-        let line = i + 1;
-        if let Some(m) = MARKER.captures(text) {
-            if let Some((first, at)) = &chapter.crate_marker {
-                let msg = format!(
-                    "{}: a second crate marker `{}` (the first, `{first}`, is at line {at})",
-                    chapter.at(line),
-                    &m[1]
+    pub fn chapter(&self, name: &str) -> Option<Chapter<'_>> {
+        let &i = self.chapter_pages.get(name)?;
+        Some(Chapter {
+            krate: self.ws.krate(name)?,
+            page: &self.pages[i],
+        })
+    }
+
+    /// The chapters named (all when none is), in the book's order; an unknown name is an error
+    /// that lists the known ones.
+    pub fn select(&self, names: &[String]) -> Result<Vec<Chapter<'_>>> {
+        let all = self.chapters();
+        for wanted in names {
+            if !all.iter().any(|c| c.name() == wanted) {
+                bail!(
+                    "unknown chapter `{wanted}`; known chapters: {}",
+                    all.iter().map(|c| c.name()).collect::<Vec<_>>().join(", ")
                 );
-                chapter.problems.push(msg);
-            } else {
-                chapter.crate_marker = Some((m[1].to_string(), line));
             }
         }
-        for m in INCLUDE.captures_iter(text) {
-            if m.get(1).is_some() {
-                continue; // `\{{#include}}` is mdbook's escape: shown, not included
+        Ok(all
+            .into_iter()
+            .filter(|c| names.is_empty() || names.iter().any(|n| n == c.name()))
+            .collect())
+    }
+
+    /// Each chapter's page under `book/src/` and its title, for links between pages.
+    pub fn page_links(&self) -> BTreeMap<String, (String, String)> {
+        self.chapters()
+            .into_iter()
+            .map(|c| {
+                (
+                    c.name().to_owned(),
+                    (c.page.file_in_book(), c.page.title.clone()),
+                )
+            })
+            .collect()
+    }
+
+    /// Where the pages and the crates do not pair one to one: a page naming no crate of the
+    /// workspace or one another page has, a page that shows code but names no crate, and a
+    /// crate no page names.
+    pub fn pairing_problems(&self) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        for (i, page) in self.pages.iter().enumerate() {
+            match &page.crate_marker {
+                Some((name, line)) if self.ws.krate(name).is_none() => {
+                    problems.push(page.problem(
+                        *line,
+                        format!("the chapter names crate `{name}`, but there is no crates/{name} in the workspace"),
+                    ));
+                }
+                Some((name, line)) if self.chapter_pages.get(name) != Some(&i) => {
+                    problems.push(page.problem(
+                        *line,
+                        format!(
+                            "crate `{name}` is already the crate of {}",
+                            self.pages[self.chapter_pages[name]].display
+                        ),
+                    ));
+                }
+                None if page.teaches_code() => problems.push(
+                    page.problem(
+                        1,
+                        "the chapter shows code or runs examples but names no crate",
+                    )
+                    .fix("add a line `<!-- crate: NAME -->`"),
+                ),
+                _ => {}
             }
-            chapter.includes.push(parse_include(&dir, line, &m[2]));
         }
-    }
-    parse_console_blocks(&mut chapter, content);
-    chapter
-}
-
-fn parse_include(dir: &Path, line: usize, target: &str) -> Include {
-    let (file, selector) = match target.split_once(':') {
-        None => (target, Selector::Whole),
-        Some((file, sel)) => (file, parse_selector(sel)),
-    };
-    let file = normalize(&dir.join(file));
-    let crate_name = None;
-    Include {
-        line,
-        target: target.to_string(),
-        file,
-        crate_name,
-        selector,
-    }
-}
-
-fn parse_selector(sel: &str) -> Selector {
-    let num = |s: &str| s.trim().parse::<usize>().ok();
-    match sel.split_once(':') {
-        None => match num(sel) {
-            Some(n) => Selector::Lines(Some(n), Some(n)),
-            None => Selector::Anchor(sel.to_string()),
-        },
-        Some((a, b)) => {
-            let (a, b) = (a.trim(), b.trim());
-            if (a.is_empty() || num(a).is_some()) && (b.is_empty() || num(b).is_some()) {
-                Selector::Lines(num(a), num(b))
-            } else {
-                Selector::Anchor(sel.to_string())
+        for krate in &self.ws.crates {
+            if !self.chapter_pages.contains_key(&krate.name) {
+                problems.push(
+                    Problem::in_file(format!("crates/{}", krate.name), "no chapter names this crate")
+                        .fix(format!(
+                            "add `<!-- crate: {} -->` to its page in book/src/SUMMARY.md, or remove the crate",
+                            krate.name
+                        )),
+                );
             }
         }
-    }
-}
-
-/// Removes `.` and `..` without touching the disk, so a missing file still has a clear name.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn page(text: &str) -> Chapter {
-        parse_chapter(
-            "T",
-            PathBuf::from("/w/book/src/p.md"),
-            "book/src/p.md".into(),
-            text,
-        )
+        problems
     }
 
-    #[test]
-    fn reads_marker_includes_and_blocks() {
-        let ch = page(concat!(
-            "# T\n",
-            "<!-- crate: demo -->\n",
-            "```rust\n",
-            "{{#include ../../crates/demo/examples/hi.rs:main}}\n",
-            "```\n",
-            "\\{{#include not/really.rs}}\n",
-            "```console,unordered,timeout=9,status=2\n",
-            "$ cargo run -p demo --example hi -- --n 3 'a b'\n",
-            "one\n",
-            "two\n",
-            "```\n",
-            "```console\n",
-            "$ cargo bench -p demo\n",
-            "```\n",
-        ));
-        assert_eq!(ch.crate_marker, Some(("demo".into(), 2)));
-        assert_eq!(ch.includes.len(), 1);
-        let inc = &ch.includes[0];
-        assert_eq!(inc.line, 4);
-        assert_eq!(inc.file, PathBuf::from("/w/crates/demo/examples/hi.rs"));
-        // `load` attributes includes to crates; a page alone knows no workspace.
-        assert_eq!(inc.crate_name, None);
-        assert_eq!(inc.selector, Selector::Anchor("main".into()));
-        assert_eq!(ch.blocks.len(), 1, "the cargo bench block is not checked");
-        let b = &ch.blocks[0];
-        assert_eq!(b.line, 8);
-        assert_eq!(b.expected, "one\ntwo");
-        assert!(b.unordered);
-        assert_eq!(b.timeout, Duration::from_secs(9));
-        assert_eq!(b.status, 2);
-        assert_eq!(b.run.args, ["--n", "3", "a b"]);
-        assert!(ch.problems.is_empty(), "{:?}", ch.problems);
-        assert!(ch.teaches_code());
+    pub fn root(&self) -> &Path {
+        &self.ws.root
     }
 
-    #[test]
-    fn line_selectors() {
-        assert_eq!(parse_selector("3"), Selector::Lines(Some(3), Some(3)));
-        assert_eq!(parse_selector("3:"), Selector::Lines(Some(3), None));
-        assert_eq!(parse_selector(":7"), Selector::Lines(None, Some(7)));
-        assert_eq!(parse_selector("2:7"), Selector::Lines(Some(2), Some(7)));
-        assert_eq!(parse_selector("main"), Selector::Anchor("main".into()));
+    /// `book/src/generated/`: what `cargo xtask bench` writes and the book includes.
+    pub fn generated_dir(&self) -> PathBuf {
+        self.ws.generated_dir()
     }
 
-    #[test]
-    fn bad_options_and_commands_are_problems() {
-        let ch = page(
-            "```console,timeout=abc,loud\n$ cargo run -p x --example y\n```\n```console\n$ cargo run --example y\n```\n```console\n$ cargo run -p x --features z --example y\n```\n",
-        );
-        assert_eq!(ch.problems.len(), 4, "{:#?}", ch.problems);
-        assert!(ch.problems[0].starts_with("book/src/p.md:2: bad `timeout=abc`"));
-        assert!(ch.problems[1].contains("unknown console block option `loud`"));
-        assert!(ch.problems[2].contains("-p NAME"));
-        assert!(ch.problems[3].contains("unsupported `cargo run` option `--features`"));
-    }
-
-    #[test]
-    fn shown_commands_are_collected_but_not_run() {
-        let ch = page(concat!(
-            "```sh\n",
-            "cargo run -p demo --example hi -- --n 3\n",
-            "cargo bench -p demo\n",
-            "$ cargo run --release -p demo --example load\n",
-            "```\n",
-            "```console,alone\n",
-            "$ cargo run -p demo --example hi\n",
-            "hi\n",
-            "```\n",
-            "```sh\n",
-            "cargo run -p demo --features x --example hi\n",
-            "```\n",
-        ));
-        assert_eq!(ch.commands.len(), 2, "{:?}", ch.commands);
-        assert_eq!(ch.commands[0].line, 2);
-        assert_eq!(ch.commands[0].run.args, ["--n", "3"]);
-        assert!(ch.commands[1].run.release);
-        assert_eq!(ch.blocks.len(), 1);
-        assert!(ch.blocks[0].alone);
-        assert_eq!(ch.problems.len(), 1, "{:?}", ch.problems);
-        assert!(ch.problems[0].starts_with("book/src/p.md:11: cannot check"));
-    }
-
-    #[test]
-    fn a_page_without_code_teaches_none() {
-        let ch = page("# Intro\nSome words.\n```console\n$ ls\nfile\n```\n");
-        assert!(!ch.teaches_code());
-        assert!(ch.blocks.is_empty());
+    /// A path as messages show it: relative to the root.
+    pub fn display(&self, path: &Path) -> String {
+        self.ws.display(path)
     }
 }

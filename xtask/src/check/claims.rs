@@ -9,19 +9,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::book::Chapter;
-use crate::measured::{Figures, PLACEHOLDER};
-use crate::workspace::Workspace;
-
-/// What the claims step found.
-#[derive(Debug, Default)]
-pub(crate) struct Findings {
-    pub problems: Vec<String>,
-    /// Claims judged that hold.
-    pub held: usize,
-    /// Claims that do not hold on this machine's own measurements: `page:line: says: numbers`.
-    pub not_held_here: Vec<String>,
-}
+use super::Ctx;
+use crate::problem::Problem;
+use crate::render::figures::{Figures, PLACEHOLDER};
 
 /// Words that make a sentence a comparison.
 static COMPARATIVE: LazyLock<Regex> = LazyLock::new(|| {
@@ -35,11 +25,12 @@ static COMPARATIVE: LazyLock<Regex> = LazyLock::new(|| {
 
 static CODE_SPAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"`[^`]*`").expect("valid regex"));
 
-pub(crate) fn check(ws: &Workspace, chapters: &[Chapter], figures: &Figures) -> Findings {
-    let mut found = Findings::default();
+pub(crate) fn check(ctx: &mut Ctx<'_>, figures: &Figures) {
+    let book = ctx.book;
     let mut marked: BTreeSet<(String, String)> = BTreeSet::new();
-    for chapter in chapters {
-        let Ok(text) = std::fs::read_to_string(&chapter.path) else {
+    let mut not_held_here = Vec::new();
+    for page in &book.pages {
+        let Ok(text) = std::fs::read_to_string(&page.path) else {
             continue; // a missing page is reported when the book loads
         };
         for (line, body) in markers(&text) {
@@ -52,11 +43,11 @@ pub(crate) fn check(ws: &Workspace, chapters: &[Chapter], figures: &Figures) -> 
             // by `figures.rs` as a placeholder that does not render.
             if let Ok((claim, verdict)) = figures.judge().judge(name, id) {
                 if verdict.holds {
-                    found.held += 1;
+                    ctx.report.claims_held += 1;
                 } else if !verdict.published {
-                    found.not_held_here.push(format!(
+                    not_held_here.push(format!(
                         "{}: \"{}\": {}",
-                        chapter.at(line),
+                        page.at(line),
                         claim.says,
                         verdict.against()
                     ));
@@ -64,28 +55,44 @@ pub(crate) fn check(ws: &Workspace, chapters: &[Chapter], figures: &Figures) -> 
             }
         }
         for (line, word) in unmarked_comparisons(&text) {
-            found.problems.push(format!(
-                "{}: this paragraph compares measured figures (\"{word}\") but marks no claim: declare the claim in the chapter's Cargo.toml ([[package.metadata.xtask.claims]]) and put `{{{{#claim CHAPTER ID}}}}` after the sentence, or say it without comparing",
-                chapter.at(line)
-            ));
+            ctx.fail(
+                page.problem(
+                    line,
+                    format!("this paragraph compares measured figures (\"{word}\") but marks no claim"),
+                )
+                .fix("declare the claim in the chapter's Cargo.toml ([[package.metadata.xtask.claims]]) and put `{{#claim CHAPTER ID}}` after the sentence, or say it without comparing"),
+            );
         }
     }
-    for krate in &ws.chapters {
+    for krate in &book.ws.crates {
         for claim in &krate.meta.claims {
             if !marked.contains(&(krate.name.clone(), claim.id.clone())) {
                 let manifest = krate.dir.join("Cargo.toml");
                 let line = line_of_claim(&manifest, &claim.id);
-                found.problems.push(format!(
-                    "{}:{line}: claim `{}` is marked on no page: put `{{{{#claim {} {}}}}}` after its sentence, or remove the claim",
-                    ws.display(&manifest),
-                    claim.id,
-                    krate.name,
-                    claim.id
-                ));
+                ctx.fail(
+                    Problem::at(
+                        book.display(&manifest),
+                        line,
+                        format!("claim `{}` is marked on no page", claim.id),
+                    )
+                    .fix(format!(
+                        "put `{{{{#claim {} {}}}}}` after its sentence, or remove the claim",
+                        krate.name, claim.id
+                    )),
+                );
             }
         }
     }
-    found
+    if !not_held_here.is_empty() {
+        ctx.say(format!(
+            "claims     {} claims did not hold on this machine's own measurements (your `cargo xtask bench`; the book shows a note beside each):",
+            not_held_here.len()
+        ));
+        for line in &not_held_here {
+            ctx.say(format!("  {line}"));
+        }
+    }
+    ctx.report.claims_not_held_here.extend(not_held_here);
 }
 
 /// The `{{#claim ...}}` markers of a page: `(line, body)`.

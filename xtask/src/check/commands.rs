@@ -13,20 +13,22 @@ use crate::runner::{self, Ended};
 
 const HELP_TIMEOUT: Duration = Duration::from_secs(5);
 
-pub(crate) fn check(ctx: &mut Ctx<'_>, selected: &[&Chapter], executables: &Executables) {
+pub(crate) fn check(ctx: &mut Ctx<'_>, selected: &[Chapter<'_>], executables: &Executables) {
     let mut helps: BTreeMap<std::path::PathBuf, Result<String, String>> = BTreeMap::new();
     let mut count = 0;
-    let before = ctx.report.failures.len();
+    let before = ctx.report.problems.len();
     for chapter in selected {
-        for shown in &chapter.commands {
+        let page = chapter.page;
+        for shown in &page.commands {
             count += 1;
-            let at = chapter.at(shown.line);
+            let fail =
+                |what: String| page.problem(shown.line, format!("`{}`: {what}", shown.command));
             let run = &shown.run;
-            let Some(krate) = ctx.ws.chapter(&run.package) else {
-                ctx.fail(format!(
-                    "{at}: `{}`: no package `{}` in the workspace",
-                    shown.command, run.package
-                ));
+            let Some(krate) = ctx.ws().krate(&run.package) else {
+                ctx.fail(fail(format!(
+                    "no package `{}` in the workspace",
+                    run.package
+                )));
                 continue;
             };
             let (kind, list) = match &run.target {
@@ -34,36 +36,39 @@ pub(crate) fn check(ctx: &mut Ctx<'_>, selected: &[&Chapter], executables: &Exec
                 RunTarget::Bin(_) => ("binary", &krate.bins),
             };
             if !list.iter().any(|n| n == run.target.name()) {
-                ctx.fail(format!(
-                    "{at}: `{}`: package `{}` has no {kind} `{}`",
-                    shown.command,
+                ctx.fail(fail(format!(
+                    "package `{}` has no {kind} `{}`",
                     run.package,
                     run.target.name()
-                ));
+                )));
                 continue;
             }
-            let key = (run.release, run.package.clone(), run.target.clone());
-            let Some(exe) = executables.get(&key) else {
+            // Its flags are the same in any profile: the dev build answers `--help` too.
+            let key = |release| (release, run.package.clone(), run.target.clone());
+            let Some(exe) = executables
+                .get(&key(run.release))
+                .or_else(|| executables.get(&key(false)))
+            else {
                 continue; // it did not build: the build step said so
             };
+            let root = &ctx.ws().root;
             let help = helps
                 .entry(exe.clone())
-                .or_insert_with(|| help_of(exe, &ctx.ws.root))
+                .or_insert_with(|| help_of(exe, root))
                 .clone();
             match help {
                 Ok(text) => {
                     for flag in unknown_flags(&run.args, &text) {
-                        ctx.fail(format!(
-                            "{at}: `{}`: the program does not accept `{flag}` (see its `--help`)",
-                            shown.command
-                        ));
+                        ctx.fail(fail(format!(
+                            "the program does not accept `{flag}` (see its `--help`)"
+                        )));
                     }
                 }
-                Err(why) => ctx.fail(format!("{at}: `{}`: {why}", shown.command)),
+                Err(why) => ctx.fail(fail(why)),
             }
         }
     }
-    let ok = if ctx.report.failures.len() == before {
+    let ok = if ctx.report.problems.len() == before {
         "ok"
     } else {
         "FAILED"

@@ -7,22 +7,24 @@ use std::time::Duration;
 
 use super::Ctx;
 use super::cache::Fingerprint;
+use crate::book::Chapter;
 use crate::build::{Executables, RunTarget};
+use crate::problem::Problem;
+use crate::render::{Difference, difference};
 use crate::runner::{self, Ended};
 
 /// How long drawing one picture may take.
 const TIMEOUT: Duration = Duration::from_secs(120);
 
-pub(crate) fn check(ctx: &mut Ctx<'_>, names: &[&str], executables: &Executables) {
-    let generated = ctx.ws.generated_dir();
-    let jobs: Vec<(String, crate::meta::Diagram)> = names
+pub(crate) fn check(ctx: &mut Ctx<'_>, selected: &[Chapter<'_>], executables: &Executables) {
+    let generated = ctx.book.generated_dir();
+    let jobs = selected
         .iter()
-        .filter_map(|n| ctx.ws.chapter(n))
-        .flat_map(|c| c.meta.diagrams.iter().map(|d| (c.name.clone(), d.clone())))
-        .collect();
-    for (chapter, diagram) in jobs {
+        .flat_map(|c| c.krate.meta.diagrams.iter().map(move |d| (c.krate, d)));
+    for (krate, diagram) in jobs {
+        let chapter = &krate.name;
         let file = generated.join(&diagram.file);
-        let shown = ctx.ws.display(&file);
+        let shown = ctx.book.display(&file);
         let command = format!(
             "cargo run -p {chapter} --example {}{}",
             diagram.example,
@@ -34,13 +36,16 @@ pub(crate) fn check(ctx: &mut Ctx<'_>, names: &[&str], executables: &Executables
         );
         let key = (
             false,
-            chapter.clone(),
+            chapter.to_owned(),
             RunTarget::Example(diagram.example.clone()),
         );
         let Some(exe) = executables.get(&key).cloned() else {
-            ctx.fail(format!(
-                "{shown}: `{command}` was not built: is `{}` an example of `{chapter}`?",
-                diagram.example
+            ctx.fail(Problem::in_file(
+                &shown,
+                format!(
+                    "`{command}` was not built: is `{}` an example of `{chapter}`?",
+                    diagram.example
+                ),
             ));
             continue;
         };
@@ -54,35 +59,34 @@ pub(crate) fn check(ctx: &mut Ctx<'_>, names: &[&str], executables: &Executables
             ctx.say(format!("diagram    {shown} ... ok (unchanged)"));
             continue;
         }
-        let dir = ctx
-            .ws
-            .chapter(&chapter)
-            .map_or_else(|| ctx.ws.root.clone(), |c| c.dir.clone());
-        match draw(&exe, &diagram.args, &dir) {
-            Ok(drawn) => {
-                let committed = std::fs::read_to_string(&file).unwrap_or_default();
-                if drawn == committed {
+        match draw(&exe, &diagram.args, &krate.dir) {
+            Ok(drawn) => match difference(&file, &drawn) {
+                None => {
                     ctx.say(format!("diagram    {shown} ... ok"));
                     ctx.cache.record(&cache_key, fingerprint);
-                } else if ctx.opts.bless {
-                    match std::fs::write(&file, &drawn) {
-                        Ok(()) => {
-                            ctx.say(format!("diagram    {shown} ... blessed (drawn again)"));
-                            ctx.report.blessed += 1;
-                        }
-                        Err(e) => ctx.fail(format!("cannot write {shown}: {e}")),
-                    }
-                } else {
-                    ctx.say(format!("diagram    {shown} ... FAILED"));
-                    ctx.fail(format!(
-                        "{shown} is not what `{command}` draws now: run `cargo xtask check --bless` to draw it again{}",
-                        if committed.is_empty() { " (the file is missing)" } else { "" }
-                    ));
                 }
-            }
+                Some(_) if ctx.opts.bless => match std::fs::write(&file, &drawn) {
+                    Ok(()) => {
+                        ctx.say(format!("diagram    {shown} ... blessed (drawn again)"));
+                        ctx.report.blessed += 1;
+                    }
+                    Err(e) => ctx.fail(Problem::in_file(&shown, format!("cannot write it: {e}"))),
+                },
+                Some(difference) => {
+                    ctx.say(format!("diagram    {shown} ... FAILED"));
+                    let what = format!("is not what `{command}` draws now");
+                    let problem = match difference {
+                        Difference::Missing => {
+                            Problem::in_file(&shown, format!("{what} (the file is missing)"))
+                        }
+                        Difference::AtLine(line) => Problem::at(&shown, line, what),
+                    };
+                    ctx.fail(problem.fix("run `cargo xtask check --bless` to draw it again"));
+                }
+            },
             Err(why) => {
                 ctx.say(format!("diagram    {shown} ... FAILED"));
-                ctx.fail(format!("{shown}: `{command}` {why}"));
+                ctx.fail(Problem::in_file(&shown, format!("`{command}` {why}")));
             }
         }
     }

@@ -1,33 +1,31 @@
 //! Step 3: every console block that starts with `$ cargo run` is run against the built
-//! program, and what it prints is compared with the block. Blocks run two at a time (or one
+//! program, and every one that starts with `$ rustc` compiles its source file again, and what
+//! it prints is compared with the block. Blocks run two at a time (or one
 //! per core); a block marked `alone` (its output depends on timing) runs by itself, after the
 //! others. `--bless` rewrites a block whose output changed with what the program prints now,
 //! keeping every wildcard that still matches.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Instant;
 
 use super::Ctx;
 use super::cache::Fingerprint;
-use crate::book::{Chapter, ConsoleBlock, RunTarget};
+use crate::book::{Chapter, ConsoleBlock, Page, Run, RunTarget};
 use crate::build::{self, Executables};
 use crate::matcher;
+use crate::problem::Problem;
 use crate::runner::{self, Ended};
 
 /// Release builds for the blocks that run `cargo run --release` (their own feature set: a
 /// release build shares nothing with the dev build anyway).
-pub(crate) fn build_release(ctx: &mut Ctx<'_>, selected: &[&Chapter]) -> Executables {
+pub(crate) fn build_release(ctx: &mut Ctx<'_>, selected: &[Chapter<'_>]) -> Executables {
+    // Commands shown without their output need only their `--help`, which the dev build
+    // answers as well: only the blocks that run need the release build.
     let packages: BTreeSet<&str> = selected
         .iter()
-        .flat_map(|c| {
-            c.blocks
-                .iter()
-                .map(|b| &b.run)
-                .chain(c.commands.iter().map(|c| &c.run))
-        })
+        .flat_map(|c| c.page.blocks.iter().filter_map(|b| b.run.cargo()))
         .filter(|run| run.release)
         .map(|run| run.package.as_str())
         .collect();
@@ -40,7 +38,7 @@ pub(crate) fn build_release(ctx: &mut Ctx<'_>, selected: &[&Chapter]) -> Executa
         "build      examples (release): {}",
         list.join(", ")
     ));
-    match build::build_targets(&ctx.ws, true, &list, &["--examples", "--bins"]) {
+    match build::build_targets(ctx.ws(), true, &list, &["--examples", "--bins"]) {
         Ok((exes, true)) => {
             ctx.say(format!(
                 "build      ... ok ({:.1} s)",
@@ -49,14 +47,13 @@ pub(crate) fn build_release(ctx: &mut Ctx<'_>, selected: &[&Chapter]) -> Executa
             exes
         }
         Ok((exes, false)) => {
-            ctx.fail(
-                "cargo build of the examples (release) failed: see the compiler's messages above"
-                    .into(),
-            );
+            ctx.fail(Problem::new(
+                "cargo build of the examples (release) failed: see the compiler's messages above",
+            ));
             exes
         }
         Err(e) => {
-            ctx.fail(format!("cannot run cargo build: {e:#}"));
+            ctx.fail(Problem::new(format!("cannot run cargo build: {e:#}")));
             Executables::new()
         }
     }
@@ -64,9 +61,10 @@ pub(crate) fn build_release(ctx: &mut Ctx<'_>, selected: &[&Chapter]) -> Executa
 
 /// One block to run: where it is and what runs it.
 struct Job<'a> {
-    chapter: &'a Chapter,
+    chapter: &'a Page,
     block: &'a ConsoleBlock,
     exe: Option<PathBuf>,
+    args: Vec<String>,
     fingerprint: u64,
     key: String,
 }
@@ -74,24 +72,39 @@ struct Job<'a> {
 /// What came of one block.
 struct Done {
     line: String,
-    failure: Option<String>,
+    failure: Option<Problem>,
     passed: bool,
     /// With `--bless`: the block's new output.
     bless: Option<String>,
 }
 
-pub(crate) fn run_all(ctx: &mut Ctx<'_>, selected: &[&Chapter], executables: &Executables) {
+pub(crate) fn run_all(ctx: &mut Ctx<'_>, selected: &[Chapter<'_>], executables: &Executables) {
     let mut jobs = Vec::new();
+    let rustc = build::rustc_program();
+    let rustc_version = crate::check::steps::rustc_version().unwrap_or_default();
+    let out_dir = ctx.ws().target_dir.join("xtask/rustc");
     for chapter in selected {
+        let chapter = chapter.page;
         for block in &chapter.blocks {
-            let key = (
-                block.run.release,
-                block.run.package.clone(),
-                block.run.target.clone(),
-            );
-            let exe = executables.get(&key).cloned();
-            let fingerprint = Fingerprint::new()
-                .file(exe.as_deref().unwrap_or(Path::new("")))
+            let (exe, args, inputs) = match &block.run {
+                Run::Cargo(run) => {
+                    let key = (run.release, run.package.clone(), run.target.clone());
+                    let exe = executables.get(&key).cloned();
+                    let inputs = Fingerprint::new().file(exe.as_deref().unwrap_or(Path::new("")));
+                    (exe, run.args.clone(), inputs)
+                }
+                // Where the compiler would put what it makes, should the file compile: out of
+                // the reader's way. It changes nothing in the messages.
+                Run::Rustc(run) => {
+                    let mut args = run.args.clone();
+                    args.extend(["--out-dir".to_owned(), out_dir.display().to_string()]);
+                    let inputs = Fingerprint::new()
+                        .file(&ctx.ws().root.join(&run.file))
+                        .text(&rustc_version);
+                    (Some(rustc.clone()), args, inputs)
+                }
+            };
+            let fingerprint = inputs
                 .text(&block.command)
                 .text(&block.expected)
                 .text(&format!(
@@ -104,6 +117,7 @@ pub(crate) fn run_all(ctx: &mut Ctx<'_>, selected: &[&Chapter], executables: &Ex
                 key: format!("example {}:{}", chapter.display, block.command),
                 block,
                 exe,
+                args,
                 fingerprint,
             });
         }
@@ -121,7 +135,7 @@ pub(crate) fn run_all(ctx: &mut Ctx<'_>, selected: &[&Chapter], executables: &Ex
     }
     let (alone, together): (Vec<Job<'_>>, Vec<Job<'_>>) =
         to_run.into_iter().partition(|j| j.block.alone);
-    let root = ctx.ws.root.clone();
+    let root = ctx.ws().root.clone();
     let bless = ctx.opts.bless;
     let workers = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
@@ -147,7 +161,6 @@ pub(crate) fn run_all(ctx: &mut Ctx<'_>, selected: &[&Chapter], executables: &Ex
                 .or_default()
                 .push((job.block, text));
         } else if let Some(failure) = done.failure {
-            ctx.report.failed_examples += 1;
             ctx.fail(failure);
         }
     }
@@ -157,14 +170,17 @@ pub(crate) fn run_all(ctx: &mut Ctx<'_>, selected: &[&Chapter], executables: &Ex
                 ctx.report.blessed += edits.len();
                 ctx.say(format!(
                     "bless      {} ({} blocks):",
-                    ctx.ws.display(&page),
+                    ctx.book.display(&page),
                     edits.len()
                 ));
                 for line in diff.lines() {
                     ctx.say(format!("    {line}"));
                 }
             }
-            Err(e) => ctx.fail(format!("cannot bless {}: {e:#}", page.display())),
+            Err(e) => ctx.fail(Problem::new(format!(
+                "cannot bless {}: {e:#}",
+                page.display()
+            ))),
         }
     }
 }
@@ -197,7 +213,7 @@ fn run_parallel(jobs: &[Job<'_>], workers: usize, root: &Path, bless: bool) -> V
         .map(|d| {
             d.unwrap_or_else(|| Done {
                 line: "run        ... FAILED".into(),
-                failure: Some("a runner thread of the checker panicked".into()),
+                failure: Some(Problem::new("a runner thread of the checker panicked")),
                 passed: false,
                 bless: None,
             })
@@ -206,39 +222,41 @@ fn run_parallel(jobs: &[Job<'_>], workers: usize, root: &Path, bless: bool) -> V
 }
 
 fn run_one(job: &Job<'_>, root: &Path, bless: bool) -> Done {
-    let (chapter, block) = (job.chapter, job.block);
+    let (page, block) = (job.chapter, job.block);
     let label = format!(
         "run        {}",
         block.command.trim_start_matches("cargo run ")
     );
-    let at = chapter.at(block.line);
-    let failed = |line: String, text: String| Done {
+    let failed = |line: String, problem: Problem| Done {
         line,
-        failure: Some(text),
+        failure: Some(problem),
         passed: false,
         bless: None,
     };
     let Some(exe) = &job.exe else {
-        return failed(
-            format!("{label} ... FAILED"),
-            format!(
-                "{at}: `{}`: package `{}` has no {} `{}` (or it did not build)",
-                block.command,
-                block.run.package,
-                match block.run.target {
+        let missing = match &block.run {
+            Run::Cargo(run) => format!(
+                "package `{}` has no {} `{}` (or it did not build)",
+                run.package,
+                match run.target {
                     RunTarget::Example(_) => "example",
                     RunTarget::Bin(_) => "binary",
                 },
-                block.run.target.name()
+                run.target.name()
             ),
+            Run::Rustc(_) => "no compiler".to_owned(),
+        };
+        return failed(
+            format!("{label} ... FAILED"),
+            page.problem(block.line, format!("`{}`: {missing}", block.command)),
         );
     };
-    let outcome = match runner::run(exe, &block.run.args, &[], root, block.timeout) {
+    let outcome = match runner::run(exe, &job.args, &[], root, block.timeout) {
         Ok(o) => o,
         Err(e) => {
             return failed(
                 format!("{label} ... FAILED"),
-                format!("{at}: `{}`: {e:#}", block.command),
+                page.problem(block.line, format!("`{}`: {e:#}", block.command)),
             );
         }
     };
@@ -285,43 +303,27 @@ fn run_one(job: &Job<'_>, root: &Path, bless: bool) -> Done {
             bless: Some(m.blessed.clone()),
         };
     }
-    let mut text = String::new();
-    match &mismatch {
-        Some(m) => {
-            // The command is on `block.line`; expected output starts on the next line.
-            let line = block.line + 1 + m.first_line;
-            let _ = writeln!(
-                text,
-                "{}: `{}` printed something else than the book shows (block at line {})",
-                chapter.at(line),
-                block.command,
-                block.line
-            );
-        }
-        None => {
-            let _ = writeln!(text, "{at}: `{}`", block.command);
-        }
-    }
-    for p in &problems {
-        let _ = writeln!(text, "  {p}");
-    }
-    match mismatch {
-        Some(m) => {
-            for line in m.diff.lines() {
-                let _ = writeln!(text, "    {line}");
-            }
-        }
-        None => {
-            let _ = writeln!(text, "  its output:");
-            for line in outcome.output.lines().take(40) {
-                let _ = writeln!(text, "    | {line}");
-            }
-        }
-    }
-    failed(
-        format!("{label} ... FAILED ({secs:.1} s)"),
-        text.trim_end().to_string(),
-    )
+    let problem = match &mismatch {
+        // The command is on `block.line`; expected output starts on the next line.
+        Some(m) => page
+            .problem(
+                block.line + 1 + m.first_line,
+                format!(
+                    "`{}` printed something else than the book shows (block at line {})",
+                    block.command, block.line
+                ),
+            )
+            .detail(problems)
+            .detail(m.diff.lines()),
+        None => page
+            .problem(block.line, format!("`{}`: {}", block.command, problems[0]))
+            .detail(problems.into_iter().skip(1))
+            .detail(
+                std::iter::once("its output:".to_owned())
+                    .chain(outcome.output.lines().take(40).map(|l| format!("| {l}"))),
+            ),
+    };
+    failed(format!("{label} ... FAILED ({secs:.1} s)"), problem)
 }
 
 /// Replaces each block's expected lines in its page; returns a diff of the page.

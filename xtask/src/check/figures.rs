@@ -9,8 +9,9 @@ use std::sync::LazyLock;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use regex::Regex;
 
-use crate::book::Chapter;
-use crate::measured::{Figures, PLACEHOLDER};
+use crate::book::Page;
+use crate::problem::Problem;
+use crate::render::figures::{Figures, PLACEHOLDER};
 
 static FIGURE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
@@ -24,28 +25,27 @@ static FIGURE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Problems of every page: hand-typed figures, and placeholders that do not render.
-pub fn check(figures: &Figures, chapters: &[Chapter]) -> Vec<String> {
+pub(crate) fn check(figures: &Figures, pages: &[Page]) -> Vec<Problem> {
     let mut problems = Vec::new();
-    for chapter in chapters {
-        let Ok(text) = std::fs::read_to_string(&chapter.path) else {
+    for page in pages {
+        let Ok(text) = std::fs::read_to_string(&page.path) else {
             continue; // a missing page is reported when the book loads
         };
         for (line, found) in hand_typed(&text) {
-            problems.push(format!(
-                "{}: `{found}` is typed by hand: write `{{{{#measured CHAPTER median|ratio ID}}}}`, `{{{{#quoted VALUE | SOURCE}}}}` or `{{{{#setting VALUE}}}}`",
-                chapter.at(line)
+            problems.push(page.problem(line, format!("`{found}` is typed by hand")).fix(
+                "write `{{#measured CHAPTER median|ratio ID}}`, `{{#quoted VALUE | SOURCE}}` or `{{#setting VALUE}}`",
             ));
         }
         let (_, bad) = figures.expand(&text);
         for (line, why) in bad {
-            problems.push(format!("{}: {why}", chapter.at(line)));
+            problems.push(page.problem(line, why));
         }
     }
     problems
 }
 
 /// The figures typed by hand in a page's prose: `(line, text)`.
-pub fn hand_typed(page: &str) -> Vec<(usize, String)> {
+pub(crate) fn hand_typed(page: &str) -> Vec<(usize, String)> {
     // Placeholders carry ids, values and sources of their own: not prose. Blank them out
     // first (keeping every offset), as markdown would split one that holds a link.
     let blanked = PLACEHOLDER.replace_all(page, |c: &regex::Captures<'_>| {

@@ -1,16 +1,17 @@
 //! `cargo xtask check`: proves that the book and the crates agree.
 //!
-//! 1. structure: every chapter that teaches code names its crate and every crate has a
-//!    chapter; every `{{#include}}` resolves; the generated results render again from their
-//!    JSON; no measured figure is typed by hand in the prose (`structure.rs`, `figures.rs`);
+//! 1. structure: pages and crates pair one to one, every `{{#include}}` resolves
+//!    (`structure.rs`); the generated results render again from their JSON (`generated.rs`);
+//!    no measured figure is typed by hand in the prose (`figures.rs`) and every comparison in
+//!    it is a claim that holds (`claims.rs`);
 //! 2. one build of the whole workspace, with the feature set `cargo test --workspace` uses,
-//!    so that the two commands of the README compile everything once (`build.rs`);
-//! 3. every `console` block that starts with `$ cargo run` runs and its output is compared
-//!    with the block (`examples.rs`); every `cargo run` line shown elsewhere names a program
-//!    and flags that exist (`commands.rs`); every picture drawn by an example is what the
-//!    example draws now (`diagrams.rs`);
+//!    so that the two commands of the README compile everything once;
+//! 3. every `console` block that starts with `$ cargo run` or `$ rustc` runs and its output is
+//!    compared with the block (`examples.rs`); every `cargo run` line shown elsewhere names a
+//!    program and flags that exist (`commands.rs`); every picture drawn by an example is what
+//!    the example draws now (`diagrams.rs`);
 //! 4. each chapter's tests pass, its loom models too, and its benchmarks compile (`steps.rs`);
-//!    each exercise's solution passes its tests and its skeleton fails them (`exercises.rs`);
+//!    each exercise's solution passes its tests and its skeleton fails them (`skeletons.rs`);
 //! 5. the book builds, and its links work.
 //!
 //! Steps whose inputs did not change since they last passed are skipped (`cache.rs`);
@@ -21,8 +22,9 @@ mod claims;
 mod commands;
 mod diagrams;
 mod examples;
-mod exercises;
-pub mod figures;
+mod figures;
+mod generated;
+mod skeletons;
 mod steps;
 mod structure;
 
@@ -30,11 +32,11 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 
-use crate::book::{self, Chapter};
+use crate::book::{Book, Chapter, Workspace};
 use crate::build::{self, Built};
-use crate::workspace::Workspace;
+use crate::problem::Problem;
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -78,8 +80,6 @@ pub struct Report {
     pub verified: usize,
     /// Of those, how many were not run again because nothing they depend on changed.
     pub unchanged: usize,
-    /// Console blocks that failed.
-    pub failed_examples: usize,
     /// Exercises whose solution passed its tests and whose skeleton failed every one.
     pub exercises: usize,
     /// Console blocks rewritten by `--bless`.
@@ -89,13 +89,26 @@ pub struct Report {
     /// Claims that do not hold on this machine's own (unpublished) measurements: listed, not
     /// failed.
     pub claims_not_held_here: Vec<String>,
-    /// Every failure, example or not, as printed (first line is the headline).
-    pub failures: Vec<String>,
+    /// Everything that failed, in the order found.
+    pub problems: Vec<Problem>,
 }
 
 impl Report {
     pub fn failed(&self) -> usize {
-        self.failures.len()
+        self.problems.len()
+    }
+
+    /// What a person reads at the end: the failures' headlines, then the summary line.
+    pub fn closing(&self) -> String {
+        let mut text = String::new();
+        if !self.problems.is_empty() {
+            text.push_str("\nfailures:\n");
+            for p in &self.problems {
+                text.push_str(&format!("  {}\n", p.headline()));
+            }
+        }
+        text.push_str(&self.summary());
+        text
     }
 
     pub fn summary(&self) -> String {
@@ -132,7 +145,7 @@ impl Report {
 
 pub(crate) struct Ctx<'a> {
     pub opts: &'a Options,
-    pub ws: Workspace,
+    pub book: &'a Book,
     pub out: &'a mut dyn Write,
     pub report: Report,
     pub cache: cache::Cache,
@@ -144,66 +157,55 @@ impl Ctx<'_> {
         let _ = self.out.flush();
     }
 
-    pub fn fail(&mut self, text: String) {
-        for line in text.lines() {
+    /// Prints a problem where it was found (indented under the step's line) and keeps it.
+    pub fn fail(&mut self, problem: Problem) {
+        for line in problem.to_string().lines() {
             let _ = writeln!(self.out, "  {line}");
         }
-        self.report.failures.push(text);
+        self.report.problems.push(problem);
+    }
+
+    pub fn fail_all(&mut self, problems: impl IntoIterator<Item = Problem>) {
+        for p in problems {
+            self.fail(p);
+        }
+    }
+
+    pub fn ws(&self) -> &Workspace {
+        &self.book.ws
     }
 }
 
 /// Runs the whole check, printing progress to `out`. `Err` means the check could not start
-/// (no book, no workspace, an unknown chapter); failures found are in the report.
+/// (no book, no workspace, an unknown chapter); what it found is in the report.
 pub fn run(opts: &Options, out: &mut dyn Write) -> Result<Report> {
     let started = Instant::now();
     let mut ws = Workspace::load(&opts.root)?;
     if let Some(dir) = &opts.target_dir {
         ws.target_dir = dir.clone();
     }
-    let chapters = book::load(&ws)?;
-    let known: Vec<&str> = chapters
-        .iter()
-        .filter_map(|c| c.crate_marker.as_ref().map(|(n, _)| n.as_str()))
-        .collect();
-    for wanted in &opts.chapters {
-        if !known.contains(&wanted.as_str()) {
-            bail!(
-                "unknown chapter `{wanted}`; known chapters: {}",
-                known.join(", ")
-            );
-        }
-    }
-    let selected: Vec<&Chapter> = chapters
-        .iter()
-        .filter(|c| {
-            c.crate_marker
-                .as_ref()
-                .is_some_and(|(n, _)| opts.chapters.is_empty() || opts.chapters.contains(n))
-        })
-        .collect();
-    let cache = cache::Cache::load(&ws.target_dir, opts.fresh);
+    let book = Book::of(ws)?;
+    let selected = book.select(&opts.chapters)?;
+    let cache = cache::Cache::load(&book.ws.target_dir, opts.fresh);
     let mut ctx = Ctx {
         opts,
-        ws,
+        book: &book,
         out,
         report: Report::default(),
         cache,
     };
-    let names: Vec<&str> = selected
-        .iter()
-        .filter_map(|c| c.crate_marker.as_ref().map(|(n, _)| n.as_str()))
-        .collect();
+    let names: Vec<&str> = selected.iter().map(Chapter::name).collect();
     ctx.say(format!(
         "check: {} of {} chapters ({})",
         names.len(),
-        known.len(),
+        book.chapters().len(),
         names.join(", ")
     ));
-    if let Some(line) = steps::toolchain_line(&ctx.ws) {
+    if let Some(line) = steps::toolchain_line(ctx.ws()) {
         ctx.say(line);
     }
 
-    structure::check(&mut ctx, &chapters);
+    structure::check(&mut ctx);
     let built = if opts.examples || opts.tests {
         build_workspace(&mut ctx)
     } else {
@@ -215,11 +217,11 @@ pub fn run(opts: &Options, out: &mut dyn Write) -> Result<Report> {
         executables.extend(release);
         commands::check(&mut ctx, &selected, &executables);
         examples::run_all(&mut ctx, &selected, &executables);
-        diagrams::check(&mut ctx, &names, &executables);
+        diagrams::check(&mut ctx, &selected, &executables);
     }
     if opts.tests {
-        steps::run(&mut ctx, &names, &built);
-        exercises::run(&mut ctx, &names, &built);
+        steps::run(&mut ctx, &selected, &built);
+        skeletons::run(&mut ctx, &selected, &built);
     }
     if opts.book {
         steps::build_book(&mut ctx);
@@ -237,8 +239,8 @@ pub fn run(opts: &Options, out: &mut dyn Write) -> Result<Report> {
 /// the README's `cargo test --workspace`, and nothing is built twice.
 fn build_workspace(ctx: &mut Ctx<'_>) -> Built {
     // `cargo test`'s own target selection (the lib's and the integration tests' test
-    // programs, examples as plain programs), then the benches in test mode: the same feature
-    // set both times.
+    // programs, examples as plain programs), then the benches in test mode, to prove they
+    // compile (`cargo xtask bench` runs them): the same feature set both times.
     let mut commands: Vec<&[&str]> = vec![&["test", "--no-run", "--workspace"]];
     if ctx.opts.tests {
         commands.push(&["test", "--no-run", "--workspace", "--benches"]);
@@ -248,43 +250,36 @@ fn build_workspace(ctx: &mut Ctx<'_>) -> Built {
         ..Built::default()
     };
     for args in commands {
-        match build_once(ctx, args, Instant::now()) {
-            Some(built) => {
+        let started = Instant::now();
+        ctx.say(format!("build      cargo {}", args.join(" ")));
+        match build::build(ctx.ws(), false, args) {
+            Ok(built) => {
+                if built.ok {
+                    ctx.say(format!(
+                        "build      ... ok ({:.1} s)",
+                        started.elapsed().as_secs_f64()
+                    ));
+                } else {
+                    ctx.fail(Problem::new(format!(
+                        "`cargo {}` failed: see the compiler's messages above",
+                        args.join(" ")
+                    )));
+                }
                 all.executables.extend(built.executables);
-                for (package, tests) in built.tests {
-                    if args.contains(&"--benches") {
-                        continue; // compiled to prove they build; `cargo xtask bench` runs them
+                // The benches' build compiles the libraries' unit tests again (a lib target
+                // is a bench target too): the first build's test programs are the ones run.
+                if !args.contains(&"--benches") {
+                    for (package, tests) in built.tests {
+                        all.tests.entry(package).or_default().extend(tests);
                     }
-                    all.tests.entry(package).or_default().extend(tests);
                 }
                 all.ok &= built.ok;
             }
-            None => all.ok = false,
+            Err(e) => {
+                ctx.fail(Problem::new(format!("cannot run cargo: {e:#}")));
+                all.ok = false;
+            }
         }
     }
     all
-}
-
-fn build_once(ctx: &mut Ctx<'_>, args: &[&str], started: Instant) -> Option<Built> {
-    ctx.say(format!("build      cargo {}", args.join(" ")));
-    match build::build(&ctx.ws, false, args) {
-        Ok(built) if built.ok => {
-            ctx.say(format!(
-                "build      ... ok ({:.1} s)",
-                started.elapsed().as_secs_f64()
-            ));
-            Some(built)
-        }
-        Ok(built) => {
-            ctx.fail(format!(
-                "`cargo {}` failed: see the compiler's messages above",
-                args.join(" ")
-            ));
-            Some(built)
-        }
-        Err(e) => {
-            ctx.fail(format!("cannot run cargo: {e:#}"));
-            None
-        }
-    }
 }

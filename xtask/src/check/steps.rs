@@ -1,14 +1,14 @@
 //! Step 4: each chapter's tests (the test programs the workspace build made, run like
 //! `cargo test` runs them), its loom models and its doc tests; step 5: the book and its links.
 
-use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use super::Ctx;
 use super::cache::Fingerprint;
-use crate::build::Built;
+use crate::book::{Chapter, ChapterCrate, Workspace};
+use crate::build::{Built, cargo_program, rustc_program};
+use crate::problem::Problem;
 use crate::runner::{self, Ended};
-use crate::workspace::{ChapterCrate, Workspace, cargo_program};
 
 /// How long one test program or cargo step (a cold loom build included) may take.
 const STEP_TIMEOUT: Duration = Duration::from_secs(40 * 60);
@@ -29,7 +29,15 @@ struct Step {
 
 struct Outcome {
     line: String,
-    failure: Option<String>,
+    failure: Option<Problem>,
+}
+
+/// `rustc --version` of the toolchain in use.
+pub(crate) fn rustc_version() -> Option<String> {
+    let mut cmd = std::process::Command::new(rustc_program());
+    cmd.arg("--version");
+    let out = runner::output(&mut cmd).ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
 /// The rustc in use against the workspace's `rust-version`: the oldest release whose output
@@ -40,12 +48,7 @@ pub(crate) fn toolchain_line(ws: &Workspace) -> Option<String> {
         .workspace_packages()
         .iter()
         .find_map(|p| p.rust_version.clone())?;
-    let out =
-        std::process::Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
-            .arg("--version")
-            .output()
-            .ok()?;
-    let text = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let text = rustc_version()?;
     let version = text.split_whitespace().nth(1)?;
     let have = cargo_metadata::semver::Version::parse(version.split('-').next()?).ok()?;
     let floor = cargo_metadata::semver::Version::new(wanted.major, wanted.minor, wanted.patch);
@@ -58,15 +61,12 @@ pub(crate) fn toolchain_line(ws: &Workspace) -> Option<String> {
     })
 }
 
-pub(crate) fn run(ctx: &mut Ctx<'_>, names: &[&str], built: &Built) {
+pub(crate) fn run(ctx: &mut Ctx<'_>, selected: &[Chapter<'_>], built: &Built) {
     let mut plans: Vec<Vec<Step>> = Vec::new();
-    for name in names {
-        let Some(krate) = ctx.ws.chapter(name).cloned() else {
-            continue;
-        };
-        plans.push(chapter_steps(&ctx.ws, &krate, built));
+    for chapter in selected {
+        plans.push(chapter_steps(ctx.ws(), chapter.krate, built));
     }
-    plans.push(vec![doc_step(&ctx.ws)]);
+    plans.push(vec![doc_step(ctx.ws())]);
     let (mut cached, mut to_run): (Vec<Vec<Step>>, Vec<Vec<Step>>) = (Vec::new(), Vec::new());
     for plan in plans {
         let (hit, miss): (Vec<Step>, Vec<Step>) = plan
@@ -78,7 +78,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, names: &[&str], built: &Built) {
     let unchanged: usize = cached.iter().map(Vec::len).sum();
     ctx.say(format!(
         "tests      running the tests of {} chapters side by side ({unchanged} test programs unchanged since they passed) ...",
-        names.len()
+        selected.len()
     ));
     // Chapters' tests mostly wait (deadlines, child processes), so running the chapters side
     // by side cuts a check's time to its slowest chapter. Each chapter's own steps stay in
@@ -116,12 +116,11 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, names: &[&str], built: &Built) {
         }
     }
     if built.ok {
-        for name in names {
-            if ctx.ws.chapter(name).is_some_and(|c| !c.benches.is_empty()) {
-                ctx.say(format!(
-                    "benches    {name} ... ok (compiled with the workspace build)"
-                ));
-            }
+        for chapter in selected.iter().filter(|c| !c.krate.benches.is_empty()) {
+            ctx.say(format!(
+                "benches    {} ... ok (compiled with the workspace build)",
+                chapter.name()
+            ));
         }
     }
 }
@@ -190,7 +189,7 @@ fn chapter_steps(ws: &Workspace, krate: &ChapterCrate, built: &Built) -> Vec<Ste
 /// would resolve features differently and rebuild the dependencies).
 fn doc_step(ws: &Workspace) -> Step {
     let mut fp = Fingerprint::new().file(&ws.root.join("Cargo.lock"));
-    for c in &ws.chapters {
+    for c in &ws.crates {
         fp = fp.tree(&c.dir.join("src"));
     }
     Step {
@@ -234,9 +233,9 @@ fn run_step(step: &Step) -> Outcome {
             if step.needs_tests && counts.is_none_or(|(passed, _)| passed == 0) {
                 return Outcome {
                     line: format!("{label} ... FAILED ({secs:.1} s)"),
-                    failure: Some(format!(
-                        "`{command}` ran no test: a loom step must run its models"
-                    )),
+                    failure: Some(Problem::new(format!(
+                        "{command} ran no test: a loom step must run its models"
+                    ))),
                 };
             }
             let counts = counts
@@ -248,19 +247,24 @@ fn run_step(step: &Step) -> Outcome {
             }
         }
         Ok(o) => {
-            let tail: Vec<&str> = o.output.lines().rev().take(60).collect();
-            let mut text = format!("{command}: {}; its last lines:", o.ended);
-            for line in tail.into_iter().rev() {
-                let _ = write!(text, "\n    | {line}");
-            }
+            let mut tail: Vec<String> = o
+                .output
+                .lines()
+                .rev()
+                .take(60)
+                .map(|l| format!("| {l}"))
+                .collect();
+            tail.reverse();
             Outcome {
                 line: format!("{label} ... FAILED ({secs:.1} s)"),
-                failure: Some(text),
+                failure: Some(
+                    Problem::new(format!("{command}: {}; its last lines:", o.ended)).detail(tail),
+                ),
             }
         }
         Err(e) => Outcome {
             line: format!("{label} ... FAILED"),
-            failure: Some(format!("cannot run {command}: {e:#}")),
+            failure: Some(Problem::new(format!("cannot run {command}: {e:#}"))),
         },
     }
 }
@@ -286,30 +290,32 @@ pub(crate) fn test_counts(output: &str) -> Option<(usize, usize)> {
 /// Step 5: build the HTML book and check its links.
 pub(crate) fn build_book(ctx: &mut Ctx<'_>) {
     let started = Instant::now();
-    match crate::build_book(&ctx.ws.root) {
+    match crate::render::html::build(ctx.book) {
         Ok(index) => {
             ctx.say(format!(
                 "book       {} ... ok ({:.1} s)",
-                ctx.ws.display(&index),
+                ctx.book.display(&index),
                 started.elapsed().as_secs_f64()
             ));
             // Every internal link and anchor of the rendered pages must lead somewhere.
             let html = index.parent().unwrap_or(&index).to_path_buf();
+            let shown = ctx.book.display(&html);
             match crate::links::check_links(&html) {
                 Ok(broken) if broken.is_empty() => ctx.say("links      ... ok"),
                 Ok(broken) => {
                     ctx.say(format!("links      ... FAILED ({} broken)", broken.len()));
                     for b in broken {
-                        let shown = ctx.ws.display(&html);
-                        ctx.fail(format!("{shown}: {b}"));
+                        ctx.fail(Problem::new(format!("{shown}/{b}")));
                     }
                 }
-                Err(e) => ctx.fail(format!("cannot check the book's links: {e:#}")),
+                Err(e) => ctx.fail(Problem::new(format!(
+                    "cannot check the book's links: {e:#}"
+                ))),
             }
         }
         Err(e) => {
             ctx.say("book       ... FAILED");
-            ctx.fail(format!("the book did not build: {e:#}"));
+            ctx.fail(Problem::new(format!("the book did not build: {e:#}")));
         }
     }
 }

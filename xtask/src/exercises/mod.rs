@@ -20,11 +20,9 @@
 //! `// solution: begin, skeleton: TEXT` puts `TEXT` in the skeleton instead of `todo!()`;
 //! an empty `TEXT` leaves nothing (for imports or helpers only the solution needs).
 //!
-//! `book.rs` renders `{{#exercise CHAPTER NAME}}` in the book; `cargo xtask check` proves
-//! each solution passes and each skeleton fails (`check/exercises.rs`); `cargo xtask starter`
+//! `render/exercises.rs` renders `{{#exercise CHAPTER NAME}}` in the book; `cargo xtask check`
+//! proves each solution passes and each skeleton fails (`check/skeletons.rs`); `cargo xtask starter`
 //! exports skeletons, or solutions with `--solutions`.
-
-pub mod book;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -32,7 +30,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use crate::workspace::ChapterCrate;
+use crate::book::ChapterCrate;
 
 /// Where a chapter keeps its exercises, under its crate folder.
 pub const DIR: &str = "src/exercises";
@@ -209,7 +207,7 @@ pub fn of_chapter(krate: &ChapterCrate, shown_root: &Path) -> Result<Vec<Exercis
             continue;
         };
         let path = dir.join(format!("{name}.rs"));
-        let shown = crate::workspace::display_path(shown_root, &path);
+        let shown = crate::book::workspace::display_path(shown_root, &path);
         out.push(Exercise::read(&krate.name, &path, &shown)?);
     }
     // Easy first: the order a reader takes them in (stable, so mod.rs breaks ties).

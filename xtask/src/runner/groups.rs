@@ -160,6 +160,11 @@ impl Drop for Group {
     }
 }
 
+/// The process groups of the programs running now (started and not yet reaped).
+pub(crate) fn live_groups() -> Vec<Pid> {
+    live().groups.clone()
+}
+
 /// Installs the handler for SIGINT (Ctrl-C) and SIGTERM: it kills every running program with
 /// its process group, and every other process this one started (with their children), then
 /// exits with 130 or 143 (128 + the signal's number, as a shell reports it). Call once at the

@@ -28,7 +28,7 @@ use nix::sys::wait::WaitStatus;
 
 pub use groups::install_interrupt_handler;
 pub use procfs::{NotSupported, children_of_self, kill_leftover_children, processes_matching};
-pub use streaming::{Streaming, spawn_streaming};
+pub use streaming::{Streaming, output, spawn_streaming, status};
 
 /// More output than this is cut, keeping its end: an example that floods its output is broken
 /// anyway, and the end is where its error is.
@@ -109,7 +109,7 @@ pub fn run(
         .env_remove("RUST_LIB_BACKTRACE")
         .env("NO_COLOR", "1");
     // What `cargo run` set for the xtask describes the xtask, not this program.
-    crate::workspace::without_cargo_run_env(&mut cmd)
+    crate::build::without_cargo_run_env(&mut cmd)
         .envs(env.iter().map(|(k, v)| (k, v)))
         .process_group(0);
     let start = Instant::now();

@@ -122,13 +122,22 @@ pub(crate) fn processes_matching_at(root: &Path, needle: &str) -> Result<Vec<i32
         .collect())
 }
 
-/// Kills and reaps every child left (see [`children_of_self`]); returns the ones that were
-/// still running. Orphans that had already ended (zombies handed to us as the subreaper, say
-/// a pool worker's child that died with it) are reaped quietly: nothing of them outlived.
+/// Kills and reaps every child left (see [`children_of_self`]) but the members of the
+/// process groups of programs still running (another command's, in the same process); returns
+/// the ones that were still running. Orphans that had already ended (zombies handed to us as
+/// the subreaper, say a pool worker's child that died with it) are reaped quietly: nothing of
+/// them outlived.
 pub fn kill_leftover_children() -> Result<Vec<(i32, String)>, NotSupported> {
     let me = i32::try_from(std::process::id()).map_err(|_| NotSupported)?;
+    let running_groups: Vec<i32> = super::groups::live_groups()
+        .iter()
+        .map(|g| g.as_raw())
+        .collect();
     let mut running = Vec::new();
-    for p in table()?.into_iter().filter(|p| p.ppid == me) {
+    let leftovers = table()?
+        .into_iter()
+        .filter(|p| p.ppid == me && !running_groups.contains(&p.pgrp));
+    for p in leftovers {
         let pid = Pid::from_raw(p.pid);
         if !p.is_zombie() {
             let _ = kill(pid, Signal::SIGKILL);

@@ -1,12 +1,16 @@
-//! A program whose standard output is read while it runs (`cargo build
-//! --message-format=json`, read message by message), started and ended like [`super::run`]'s:
-//! in a process group of its own, known to the interrupt handler, its group killed before
-//! its leader is reaped.
+//! Programs the xtask starts for itself rather than for the book (cargo's builds and queries,
+//! the benchmarks), started and ended like [`super::run`]'s: in a process group of its own,
+//! known to the interrupt handler, its group killed before its leader is reaped. A program
+//! whose standard output is read while it runs (`cargo build --message-format=json`, read
+//! message by message) is a [`Streaming`]; [`output`] collects what one prints, [`status`]
+//! lets it print to the terminal.
 
-use std::os::unix::process::CommandExt;
-use std::process::{Child, ChildStdout, Command, Stdio};
+use std::io::Read;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::process::{Child, ChildStdout, Command, ExitStatus, Output, Stdio};
 
 use anyhow::{Context, Result};
+use nix::sys::wait::WaitStatus;
 
 use super::Ended;
 use super::groups::{self, Group};
@@ -32,13 +36,40 @@ pub fn spawn_streaming(cmd: &mut Command) -> Result<Streaming> {
 }
 
 impl Streaming {
+    /// The program's process id.
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Its standard error, when `cmd` piped it (once: later calls return `None`).
+    pub fn stderr(&mut self) -> Option<std::process::ChildStderr> {
+        self.child.stderr.take()
+    }
+
     /// The program's standard output (once: later calls return `None`).
     pub fn stdout(&mut self) -> Option<ChildStdout> {
         self.child.stdout.take()
     }
 
+    /// Its status if it has ended, without waiting (and without reaping it: see `wait`).
+    pub fn try_wait(&mut self) -> Result<Option<Ended>> {
+        Ok(self.group.exited(false)?.map(Ended::from))
+    }
+
     /// Waits for the program to end, then kills whatever it left running in its group.
     pub fn wait(self) -> Result<Ended> {
+        Ok(Ended::from(self.wait_raw()?))
+    }
+
+    fn wait_status(self) -> Result<ExitStatus> {
+        Ok(match self.wait_raw()? {
+            WaitStatus::Exited(_, code) => ExitStatus::from_raw(code << 8),
+            WaitStatus::Signaled(_, signal, _) => ExitStatus::from_raw(signal as i32),
+            _ => ExitStatus::from_raw(-1 << 8),
+        })
+    }
+
+    fn wait_raw(self) -> Result<WaitStatus> {
         let Streaming { mut group, child } = self;
         // Close our end of its output first: a program blocked writing to a full pipe that
         // nobody reads any more then gets EPIPE instead of waiting forever.
@@ -47,8 +78,40 @@ impl Streaming {
             .exited(true)?
             .context("the program's status was not reported")?;
         group.finish();
-        Ok(Ended::from(status))
+        Ok(status)
     }
+}
+
+/// Runs `cmd` to its end, stdin closed, and returns what it printed (stdout and stderr apart).
+pub fn output(cmd: &mut Command) -> Result<Output> {
+    cmd.stderr(Stdio::piped());
+    let mut program = spawn_streaming(cmd)?;
+    let mut stderr = program.stderr().context("no stderr")?;
+    let errors = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = stderr.read_to_end(&mut bytes);
+        bytes
+    });
+    let mut stdout = Vec::new();
+    program
+        .stdout()
+        .context("no stdout")?
+        .read_to_end(&mut stdout)?;
+    let stderr = errors.join().unwrap_or_default();
+    let status = program.wait_status()?;
+    Ok(Output {
+        status,
+        stdout,
+        stderr,
+    })
+}
+
+/// Runs `cmd` to its end with stdin closed and its output on ours (a benchmark's progress).
+pub fn status(cmd: &mut Command) -> Result<Ended> {
+    cmd.stdin(Stdio::null()).process_group(0);
+    let program = cmd.get_program().to_string_lossy().into_owned();
+    let (child, group) = groups::spawn(cmd).with_context(|| format!("cannot start {program}"))?;
+    Streaming { group, child }.wait()
 }
 
 #[cfg(test)]
@@ -87,5 +150,25 @@ mod tests {
         assert_eq!(first, "ready\n");
         drop(program);
         assert_eq!(processes_matching("sleep 61").unwrap(), Vec::<i32>::new());
+    }
+
+    #[test]
+    fn output_and_status_wait_for_the_end_and_leave_nothing_behind() {
+        let mut cmd = Command::new("/bin/sh");
+        cmd.args([
+            "-c",
+            "echo out; echo err >&2; sleep 7021 >/dev/null 2>&1 & exit 3",
+        ]);
+        let out = output(&mut cmd).unwrap();
+        assert_eq!(
+            (out.stdout.as_slice(), out.stderr.as_slice()),
+            (&b"out\n"[..], &b"err\n"[..])
+        );
+        assert_eq!(out.status.code(), Some(3));
+        let mut cmd = Command::new("/bin/sh");
+        cmd.args(["-c", "sleep 7022 & exit 5"])
+            .stdout(Stdio::null());
+        assert_eq!(status(&mut cmd).unwrap(), Ended::Exited(5));
+        assert_eq!(processes_matching("sleep 702").unwrap(), Vec::<i32>::new());
     }
 }

@@ -3,4 +3,5 @@
 
 pub mod as_they_finish;
 pub mod bounded;
+pub mod counted;
 pub mod deadline;
