@@ -241,7 +241,8 @@ fn moved_manifest(text: &str) -> anyhow::Result<String> {
 
 /// Copies the workspace's sources (not its build output, history or book) to `to`, with the
 /// files of `instead` replaced by their text, writing only files whose content changed, so
-/// that cargo rebuilds only what differs.
+/// that cargo rebuilds only what differs; what the sources no longer have is removed from the
+/// copy (a renamed module would otherwise be compiled twice).
 fn sync_tree(
     from: &Path,
     to: &Path,
@@ -250,10 +251,12 @@ fn sync_tree(
     top: bool,
 ) -> std::io::Result<()> {
     std::fs::create_dir_all(to)?;
+    let mut kept = std::collections::BTreeSet::new();
     for entry in std::fs::read_dir(from)? {
         let entry = entry?;
         let path = entry.path();
         let name = entry.file_name();
+        kept.insert(name.clone());
         let name = name.to_string_lossy();
         // The root manifest and lockfile are written moved (`moved_manifest`).
         let skipped = matches!(name.as_ref(), "target" | ".git" | "__pycache__")
@@ -273,12 +276,47 @@ fn sync_tree(
             write_if_changed(&dest, &bytes)?;
         }
     }
+    for entry in std::fs::read_dir(to)? {
+        let entry = entry?;
+        let written_moved = top
+            && matches!(
+                entry.file_name().to_str(),
+                Some("Cargo.toml" | "Cargo.lock")
+            );
+        if !kept.contains(&entry.file_name()) && !written_moved {
+            if entry.file_type()?.is_dir() {
+                std::fs::remove_dir_all(entry.path())?;
+            } else {
+                std::fs::remove_file(entry.path())?;
+            }
+        }
+    }
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_copy_follows_the_sources_and_drops_what_they_no_longer_have() {
+        let dir = tempfile::tempdir().unwrap();
+        let (from, to) = (dir.path().join("from"), dir.path().join("to"));
+        std::fs::create_dir_all(from.join("src/old")).unwrap();
+        std::fs::write(from.join("src/a.rs"), "a").unwrap();
+        std::fs::write(from.join("src/old/b.rs"), "b").unwrap();
+        let none = BTreeMap::new();
+        sync_tree(&from, &to, &dir.path().join("target"), &none, false).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(to.join("src/old/b.rs")).unwrap(),
+            "b"
+        );
+        std::fs::remove_dir_all(from.join("src/old")).unwrap();
+        std::fs::write(from.join("src/c.rs"), "c").unwrap();
+        sync_tree(&from, &to, &dir.path().join("target"), &none, false).unwrap();
+        assert!(!to.join("src/old").exists());
+        assert_eq!(std::fs::read_to_string(to.join("src/c.rs")).unwrap(), "c");
+    }
 
     #[test]
     fn the_copy_lists_its_members_one_folder_down() {
