@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
-use super::protocol::{HELLO, Kind};
+use super::frame::{HELLO, Kind};
 use super::run::{Loss, Run};
 use super::worker::{Worker, describe};
 use super::{Cancel, EXIT_GRACE, ProcessPool, Restart, TICK, TaskError};

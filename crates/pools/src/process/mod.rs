@@ -5,7 +5,7 @@
 //! [`serve`] with the function to run. (Any other program that speaks the protocol works too:
 //! see [`WorkerSpec`].)
 //!
-//! Pool and worker exchange *frames* (see [`protocol`]) over the worker's stdin and stdout,
+//! Pool and worker exchange *frames* (see [`frame`]) over the worker's stdin and stdout,
 //! which `serve` keeps for the protocol alone: a task id on every request and every answer,
 //! a length before every payload. Each worker holds a few tasks at a time
 //! ([`ProcessPool::set_tasks_per_worker`]), so it never waits for its next one.
@@ -27,9 +27,10 @@
 //! moment to exit, kills the others, and reaps them all: no process stays behind.
 
 mod driver;
+pub mod frame;
 mod outcome;
-pub mod protocol;
 mod run;
+mod serve;
 mod settings;
 mod worker;
 
@@ -40,8 +41,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 pub use outcome::{Restart, TaskError};
-pub use protocol::{WORKER_ARG, crash, is_worker, prime_task, serve};
 use run::Run;
+pub use serve::{WORKER_ARG, crash, is_worker, prime_task, serve};
 pub use settings::{Cancel, Limits, WorkerSpec};
 use worker::Worker;
 pub use worker::describe;

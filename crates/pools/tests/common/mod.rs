@@ -107,7 +107,7 @@ fn note(file: &str, line: &str) -> io::Result<()> {
 }
 
 /// One frame as the protocol writes it: kind, task id, length, payload (see
-/// `pools::process::protocol`). The roles below that speak the protocol by hand use it.
+/// `pools::process::frame`). The roles below that speak the protocol by hand use it.
 fn frame(kind: u8, id: u64, payload: &[u8]) -> Vec<u8> {
     let mut out = vec![kind];
     out.extend_from_slice(&id.to_le_bytes());
