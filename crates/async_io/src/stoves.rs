@@ -46,6 +46,9 @@ pub fn knead(length: Duration) -> u64 {
     found
 }
 
+// The cook's busy work. Other chapters have their own trial division (pools, scaling,
+// multitasking): a chapter crate depends on no other, so that each one can be copied out
+// alone as a starter (`cargo xtask starter`).
 fn is_prime(n: u64) -> bool {
     n >= 2
         && (2..)

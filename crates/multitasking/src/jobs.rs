@@ -75,6 +75,9 @@ pub fn run_jobs<R: Send>(
 }
 // ANCHOR_END: run_jobs
 
+// Copied on purpose: the pools and scaling chapters have a trial division of their own. A
+// chapter crate depends on no other, so that each one can be copied out alone as a starter
+// (`cargo xtask starter`).
 // ANCHOR: primes
 /// Is `n` a prime? Trial division by odd numbers up to its square root: slow on purpose,
 /// pure CPU work.

@@ -7,8 +7,8 @@
 //! longest chain of waits.
 //!
 //! Time is scaled: one kitchen minute is a [`Duration`] you choose (e.g. 100 ms). Stamps are
-//! printed in whole kitchen minutes, rounded from the measured elapsed time, so a bit of
-//! timer jitter does not change them.
+//! printed in whole kitchen minutes: the minute each step happened in, so a step that ends a
+//! little late (a sleep never ends early) keeps its stamp.
 
 use std::cell::Cell;
 use std::fmt;
@@ -80,11 +80,60 @@ pub fn longest_wait_path() -> u32 {
     BOIL_WATER.minutes + COOK_NOODLES.minutes
 }
 
-/// Rounds a measured time to whole kitchen minutes (half a minute rounds up), so stamps stay
-/// stable although real sleeps overshoot by a little.
+/// The kitchen minute a measured time falls in (whole minutes, counted down): a step planned
+/// for minute 4 that ends a little late still happened in minute 4. A sleep overshoots but
+/// never ends early, so this is what keeps the stamps stable.
 pub fn kitchen_minutes(elapsed: Duration, minute: Duration) -> u128 {
-    let minute = minute.as_nanos().max(1);
-    (elapsed.as_nanos() + minute / 2) / minute
+    elapsed.as_nanos() / minute.as_nanos().max(1)
+}
+
+/// How late a step may end with its stamp still right: less than one kitchen minute, since a
+/// stamp is the minute a step happened in. Lateness adds up from one step to the next.
+pub fn tolerance(minute: Duration) -> Duration {
+    minute
+}
+
+/// Checks a run on the real clock against the same kitchen on a clock that does not wait (the
+/// fake clock, or tokio's paused clock): every stamp must be the planned one. Each run is its
+/// journal and the time the ramen was ready. The error names the step that came latest, how
+/// late it was, and how much lateness the stamps tolerate.
+///
+/// Steps are matched by who did what, not by their place in the journal: when the cook runs
+/// late, the stove's timers do not wait for it, and lines trade places.
+pub fn check_stamps(
+    minute: Duration,
+    real: (&[Event], Duration),
+    planned: (&[Event], Duration),
+) -> anyhow::Result<()> {
+    let ((events, ready), (plan, planned_ready)) = (real, planned);
+    anyhow::ensure!(
+        events.len() == plan.len(),
+        "the journal has {} lines, the plan {}",
+        events.len(),
+        plan.len()
+    );
+    let mut latest = ("the ramen is ready", ready.abs_diff(planned_ready));
+    for step in plan {
+        let Some(done) = events
+            .iter()
+            .find(|e| e.who == step.who && e.what == step.what)
+        else {
+            anyhow::bail!("the journal has no line for {:?}", step.what);
+        };
+        let late = done.elapsed.abs_diff(step.elapsed);
+        if late > latest.1 {
+            latest = (step.what.as_str(), late);
+        }
+    }
+    let (what, late) = latest;
+    anyhow::ensure!(
+        late < tolerance(minute),
+        "the machine was too busy for these stamps: {what:?} came {late:.0?} late, and a \
+         stamp is right only while its step is less than {:?} (one kitchen minute) late; \
+         run it again on a quieter machine, or with a longer --minute-ms",
+        tolerance(minute)
+    );
+    Ok(())
 }
 
 /// Who did something in the kitchen.
@@ -204,9 +253,16 @@ impl Clock for FakeClock {
 // ANCHOR_END: clock
 
 /// The real clock: [`Instant`] and [`std::thread::sleep`].
-#[derive(Debug, Clone, Copy)]
+///
+/// Each sleep ends when the sleeps so far add up to, counted from the start, rather than
+/// `duration` after it began, as a kitchen timer set from the recipe would ring: a sleep that
+/// overshoots (a busy machine wakes a thread late) makes its own step late, not every step
+/// after it too.
+#[derive(Debug)]
 pub struct WallClock {
     start: Instant,
+    /// Every sleep asked for so far, added up.
+    slept: Cell<Duration>,
 }
 
 impl WallClock {
@@ -214,6 +270,7 @@ impl WallClock {
     pub fn start() -> Self {
         Self {
             start: Instant::now(),
+            slept: Cell::new(Duration::ZERO),
         }
     }
 }
@@ -224,7 +281,9 @@ impl Clock for WallClock {
     }
 
     fn sleep(&self, duration: Duration) {
-        std::thread::sleep(duration);
+        let until = self.slept.get() + duration;
+        self.slept.set(until);
+        std::thread::sleep((self.start + until).saturating_duration_since(Instant::now()));
     }
 }
 
@@ -312,13 +371,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rounds_to_the_nearest_minute() {
+    fn a_stamp_is_the_minute_a_time_falls_in() {
         let minute = Duration::from_millis(100);
         assert_eq!(kitchen_minutes(Duration::from_millis(0), minute), 0);
-        assert_eq!(kitchen_minutes(Duration::from_millis(49), minute), 0);
-        assert_eq!(kitchen_minutes(Duration::from_millis(50), minute), 1);
+        assert_eq!(kitchen_minutes(Duration::from_millis(99), minute), 0);
+        assert_eq!(kitchen_minutes(Duration::from_millis(100), minute), 1);
         assert_eq!(kitchen_minutes(Duration::from_millis(401), minute), 4);
-        assert_eq!(kitchen_minutes(Duration::from_millis(449), minute), 4);
+        assert_eq!(kitchen_minutes(Duration::from_millis(499), minute), 4);
         assert_eq!(kitchen_minutes(Duration::from_millis(1_149), minute), 11);
     }
 
@@ -326,6 +385,63 @@ mod tests {
     fn the_recipe_adds_up() {
         assert_eq!(sum_of_steps(), 11);
         assert_eq!(longest_wait_path(), 7);
+    }
+
+    /// The synchronous kitchen on the fake clock, and the same journal with one step (and
+    /// everything after it) `late`.
+    fn planned_and_late(late: Duration) -> ((Vec<Event>, Duration), (Vec<Event>, Duration)) {
+        let minute = Duration::from_millis(100);
+        let journal = Journal::new(minute, false);
+        let ready = cook_sync(&FakeClock::default(), &journal);
+        let plan = journal.events();
+        let mut real = plan.clone();
+        for event in &mut real[2..] {
+            event.elapsed += late;
+            event.minute = kitchen_minutes(event.elapsed, minute);
+        }
+        ((real, ready + late), (plan, ready))
+    }
+
+    #[test]
+    fn stamps_tolerate_lateness_under_a_minute() {
+        let minute = Duration::from_millis(100);
+        let ((real, ready), (plan, planned)) = planned_and_late(Duration::from_millis(99));
+        assert!(check_stamps(minute, (&real, ready), (&plan, planned)).is_ok());
+        // And each such stamp is the planned one.
+        assert!(real.iter().zip(&plan).all(|(r, p)| r.minute == p.minute));
+    }
+
+    #[test]
+    fn a_minute_late_is_reported_with_the_tolerance() {
+        let minute = Duration::from_millis(100);
+        let ((real, ready), (plan, planned)) = planned_and_late(Duration::from_millis(120));
+        let error = check_stamps(minute, (&real, ready), (&plan, planned)).unwrap_err();
+        let message = error.to_string();
+        assert!(message.contains("came 120ms late"), "{message}");
+        assert!(
+            message.contains("less than 100ms (one kitchen minute)"),
+            "{message}"
+        );
+        // And a stamp is off: a minute late is the next minute.
+        assert!(real.iter().zip(&plan).any(|(r, p)| r.minute != p.minute));
+        // The ready time alone can be late too (the cook resumed late).
+        let late_ready = ready + Duration::from_millis(100);
+        let error = check_stamps(minute, (&plan, late_ready), (&plan, planned)).unwrap_err();
+        assert!(
+            error.to_string().contains("\"the ramen is ready\" came"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn lines_that_trade_places_are_matched_by_what_they_say() {
+        let minute = Duration::from_millis(100);
+        let ((mut real, ready), (plan, planned)) = planned_and_late(Duration::ZERO);
+        real.swap(0, 1);
+        assert!(check_stamps(minute, (&real, ready), (&plan, planned)).is_ok());
+        real[0].what = "juggles".to_owned();
+        let error = check_stamps(minute, (&real, ready), (&plan, planned)).unwrap_err();
+        assert!(error.to_string().contains("has no line for"), "{error}");
     }
 
     #[test]

@@ -38,6 +38,9 @@ pub const BENCH_RANGE: Range<u64> = 1_000_000..1_200_000;
 /// How many primes [`BENCH_RANGE`] holds.
 pub const PRIMES_IN_BENCH_RANGE: u64 = 14_440;
 
+// Copied on purpose: crates/scaling has this same function, and multitasking and async_io a
+// trial division of their own. A chapter crate depends on no other, so that each one can be
+// copied out alone as a starter (`cargo xtask starter`).
 // ANCHOR: is_prime
 /// Whether `n` is prime, by trial division: the lesson's function, line for line.
 ///

@@ -1,6 +1,7 @@
 //! The process pool under the faults it promises to survive, one test per fault. Each test
 //! proves its claim with answers, counts and process ids, never by timing the wall clock, and
-//! has a deadline (see `common::run`).
+//! has a deadline (see `common::run`). A task that must time out has a `SHORT` limit; a task
+//! that must succeed has an `AMPLE` one, whatever load the machine is under.
 
 mod common;
 
@@ -9,7 +10,7 @@ use std::thread;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail, ensure};
-use common::{answers, ensure_dies, ensure_no_children, scratch, spec};
+use common::{AMPLE, SHORT, answers, ensure_dies, ensure_no_children, scratch, spec};
 use pools::process::{Cancel, Limits, ProcessPool, TaskError, WorkerSpec};
 
 /// A job's own output cannot be taken for its answer.
@@ -38,8 +39,8 @@ fn a_worker_whose_grandchild_holds_its_pipes_is_still_replaced() -> Result<()> {
     let dir = scratch("grandchild")?;
     let pids_file = dir.join("pids");
     let limits = Limits {
-        // Far longer than the test's own deadline: only a crash seen at once passes.
-        task: Duration::from_secs(120),
+        // Longer than the test's own deadline: only a crash seen at once passes.
+        task: AMPLE,
         ..Limits::default()
     };
     let mut pool = ProcessPool::with_limits(spec("job")?, 1, limits)?;
@@ -103,16 +104,28 @@ fn results_in_before_the_pool_breaks_are_returned() -> Result<()> {
     Ok(())
 }
 
-/// Worker 0 closes its stdout and takes its time while worker 1 answers a burst of tasks: no
-/// answer that has arrived is declared late, whatever the pool was busy with.
+/// Worker 0 closes its answers pipe and takes its time to exit while worker 1 answers a burst
+/// of tasks: no answer that has arrived is declared late, whatever the pool was busy with.
+///
+/// The pool spends a whole `EXIT_GRACE` (1 s) waiting for worker 0 to exit, during which
+/// worker 1's first answer arrives and its [`SHORT`] limit passes: only a pool that reads
+/// before it judges keeps that answer. Every other task has an [`AMPLE`] limit.
 fn a_burst_of_answers_during_a_slow_reap_is_not_timed_out() -> Result<()> {
-    let limits = Limits {
-        task: Duration::from_millis(500),
-        ..Limits::default()
-    };
-    let mut pool = ProcessPool::with_limits(spec("job")?, 2, limits)?;
-    let results = pool.map(&["linger", "sleep 100 b", "sq 1", "sq 2", "sq 3"])?;
-    ensure!(results[0].is_err(), "{results:?}");
+    let mut pool = ProcessPool::new(spec("lingers")?, 2)?;
+    // Handed out in turns: `linger` to worker 0, `sleep 100 b` to worker 1, and so on.
+    let tasks = [
+        ("linger", AMPLE),
+        ("sleep 100 b", SHORT),
+        ("sq 1", AMPLE),
+        ("sq 2", AMPLE),
+        ("sq 3", AMPLE),
+    ];
+    let results = pool.map_limited(&tasks, &Cancel::new())?;
+    // Its worker closed the pipe on it twice (the first time, and on the retry).
+    ensure!(
+        matches!(results[0], Err(TaskError::WorkerDied { .. })),
+        "{results:?}"
+    );
     ensure!(
         answers(&results[1..]) == ["b", "1", "4", "9"],
         "{results:?}"
@@ -122,14 +135,15 @@ fn a_burst_of_answers_during_a_slow_reap_is_not_timed_out() -> Result<()> {
 
 /// A worker stuck in a job stops reading: a task of 1 MiB queued behind it cannot be written,
 /// and the pool neither hangs on the write nor loses that task.
+///
+/// Only the stuck task has a [`SHORT`] limit. The big one is answered by a fresh worker,
+/// which must start and read a mebibyte: on a busy machine that can take longer than any
+/// short limit, so it has an [`AMPLE`] one.
 fn a_worker_that_stops_reading_does_not_hang_the_pool() -> Result<()> {
-    let limits = Limits {
-        task: Duration::from_millis(300),
-        ..Limits::default()
-    };
-    let mut pool = ProcessPool::with_limits(spec("job")?, 1, limits)?;
+    let mut pool = ProcessPool::new(spec("job")?, 1)?;
     let huge = format!("len {}", "y".repeat(1 << 20));
-    let results = pool.map(&["hang", huge.as_str()])?;
+    let tasks = [("hang", SHORT), (huge.as_str(), AMPLE)];
+    let results = pool.map_limited(&tasks, &Cancel::new())?;
     ensure!(
         matches!(results[0], Err(TaskError::TimedOut { .. })),
         "{:?}",
@@ -203,7 +217,7 @@ fn cancelling_mid_map_ends_what_runs_and_drops_what_waits() -> Result<()> {
 /// has a deadline.
 fn a_worker_sending_a_byte_at_a_time_still_meets_its_deadline() -> Result<()> {
     let limits = Limits {
-        task: Duration::from_millis(300),
+        task: SHORT,
         ..Limits::default()
     };
     let mut pool = ProcessPool::with_limits(spec("trickle")?, 1, limits)?;

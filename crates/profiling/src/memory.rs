@@ -28,7 +28,8 @@ pub struct Allocations {
 
 // ANCHOR: measure
 /// Calls `f` once and reports the heap traffic it caused. The result is dropped after the
-/// count, and must give back everything it held.
+/// count, and must give back everything it held. dhat's totals count every thread: call it
+/// while no other thread of the program allocates.
 ///
 /// # Panics
 /// If no `dhat` profiler is running (see the module docs), or if dropping the result does

@@ -18,6 +18,12 @@ use scaling::count_primes;
 /// Only a way out: nothing here should come near it.
 const WAY_OUT: Duration = Duration::from_secs(60);
 
+/// The processes' own limits where the run must succeed: far more than connecting and
+/// counting take on a busy machine (the example's defaults, 5 s and 10 s, are for a reader
+/// watching), and still inside [`WAY_OUT`]. A test where a limit must run out sets its own,
+/// short one.
+const ROOMY: [&str; 4] = ["--connect-timeout-ms", "30000", "--deadline-ms", "50000"];
+
 fn example(name: &str) -> PathBuf {
     // This test runs as target/<profile>/deps/cluster-<hash>.
     let exe = std::env::current_exe().expect("current_exe");
@@ -34,9 +40,13 @@ fn example(name: &str) -> PathBuf {
     path
 }
 
-/// A plan for `processes` processes of the dataflow example, each with `extra` arguments.
+/// A plan for `processes` processes of the dataflow example, each with `extra` arguments and
+/// the [`ROOMY`] limits that `extra` does not set itself.
 fn plan(processes: usize, extra: &[&str]) -> Plan {
     let mut args: Vec<String> = vec!["--launched".into()];
+    for limit in ROOMY.chunks(2).filter(|limit| !extra.contains(&limit[0])) {
+        args.extend(limit.iter().map(|s| s.to_string()));
+    }
     args.extend(extra.iter().map(|s| s.to_string()));
     Plan {
         program: example("dataflow"),
@@ -214,7 +224,7 @@ fn run(args: &[&str]) -> Output {
 
 #[test]
 fn the_example_launcher_checks_the_count_and_reports_a_missing_peer() {
-    let out = run(&["--launch", "2", "--limit", "20000"]);
+    let out = run(&[&["--launch", "2", "--limit", "20000"][..], &ROOMY].concat());
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}");
     assert!(stdout.ends_with("launcher: 2 processes counted 2262, one thread counts 2262\n"));

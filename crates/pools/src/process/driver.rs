@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
-use super::protocol::{HELLO, Kind};
+use super::frame::{HELLO, Kind};
 use super::run::{Loss, Run};
 use super::worker::{Worker, describe};
 use super::{Cancel, EXIT_GRACE, ProcessPool, Restart, TICK, TaskError};
@@ -163,7 +163,7 @@ impl ProcessPool {
                 let Some(task) = worker.retry.take().or_else(|| run.pending.pop_front()) else {
                     continue;
                 };
-                let deadline = Instant::now() + self.limits.task;
+                let deadline = Instant::now() + run.limits[task];
                 worker.send(self.next_id, task, run.inputs[task], deadline)?;
                 self.next_id += 1;
                 gave = true;
@@ -203,8 +203,11 @@ impl ProcessPool {
             let (_, task) = worker.tasks.remove(position).expect("found above");
             if position == 0 {
                 // The next task is now its oldest: its time starts.
-                worker.deadline =
-                    (!worker.tasks.is_empty()).then(|| Instant::now() + self.limits.task);
+                let now = Instant::now();
+                worker.deadline = worker
+                    .tasks
+                    .front()
+                    .map(|&(_, next)| now + run.limits[next]);
             }
             let text = String::from_utf8_lossy(&frame.payload).into_owned();
             let outcome = if frame.kind == Kind::Ok {

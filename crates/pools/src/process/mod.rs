@@ -5,7 +5,7 @@
 //! [`serve`] with the function to run. (Any other program that speaks the protocol works too:
 //! see [`WorkerSpec`].)
 //!
-//! Pool and worker exchange *frames* (see [`protocol`]) over the worker's stdin and stdout,
+//! Pool and worker exchange *frames* (see [`frame`]) over the worker's stdin and stdout,
 //! which `serve` keeps for the protocol alone: a task id on every request and every answer,
 //! a length before every payload. Each worker holds a few tasks at a time
 //! ([`ProcessPool::set_tasks_per_worker`]), so it never waits for its next one.
@@ -13,7 +13,7 @@
 //! One thread drives every worker with `poll`: it writes and reads only what the pipes take
 //! without blocking, and waits for the next event or the nearest deadline. Nothing waits
 //! without a limit: a worker has [`Limits::start`] to say it is ready and [`Limits::task`]
-//! for the oldest task it holds.
+//! for the oldest task it holds (or that task's own limit: [`ProcessPool::map_limited`]).
 //!
 //! Every worker runs in a process group of its own and is killed as a group. A worker that
 //! dies (a crash, a panic, `exit`, a kill) is replaced; the task it was working on goes to
@@ -27,9 +27,10 @@
 //! moment to exit, kills the others, and reaps them all: no process stays behind.
 
 mod driver;
+pub mod frame;
 mod outcome;
-pub mod protocol;
 mod run;
+mod serve;
 mod settings;
 mod worker;
 
@@ -40,8 +41,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 pub use outcome::{Restart, TaskError};
-pub use protocol::{WORKER_ARG, crash, is_worker, prime_task, serve};
 use run::Run;
+pub use serve::{WORKER_ARG, crash, is_worker, prime_task, serve};
 pub use settings::{Cancel, Limits, WorkerSpec};
 use worker::Worker;
 pub use worker::describe;
@@ -98,7 +99,7 @@ impl ProcessPool {
             let worker = Worker::start(&pool.spec, Instant::now() + limits.start)?;
             pool.workers.push(worker);
         }
-        let mut run = Run::new(&[], 0);
+        let mut run = Run::new(&[], &[], 0);
         pool.drive(&mut run, &Cancel::new(), true)
             .map_err(io::Error::other)?;
         Ok(pool)
@@ -131,10 +132,27 @@ impl ProcessPool {
         inputs: &[S],
         cancel: &Cancel,
     ) -> io::Result<Vec<Result<String, TaskError>>> {
+        let limit = self.limits.task;
+        let tasks: Vec<(&str, Duration)> = inputs.iter().map(|i| (i.as_ref(), limit)).collect();
+        self.map_limited(&tasks, cancel)
+    }
+
+    /// [`map_cancellable`](Self::map_cancellable) with a time limit for each task, in place
+    /// of [`Limits::task`] for all: `tasks` pairs each input with its own (as Python's Pebble
+    /// does with `pool.schedule(f, timeout=...)`). A task that may hang gets a short limit
+    /// without cutting short the slow but sound tasks beside it.
+    pub fn map_limited<S: AsRef<str>>(
+        &mut self,
+        tasks: &[(S, Duration)],
+        cancel: &Cancel,
+    ) -> io::Result<Vec<Result<String, TaskError>>> {
         if let Some(reason) = &self.broken {
             return Err(io::Error::other(format!("the pool is broken: {reason}")));
         }
-        let inputs: Vec<&str> = inputs.iter().map(AsRef::as_ref).collect();
+        let (inputs, limits): (Vec<&str>, Vec<Duration>) = tasks
+            .iter()
+            .map(|(input, limit)| (input.as_ref(), *limit))
+            .unzip();
         if let Some(input) = inputs
             .iter()
             .find(|input| u32::try_from(input.len()).is_err())
@@ -144,7 +162,7 @@ impl ProcessPool {
                 format!("an input must be under 4 GiB: {input:.40?}"),
             ));
         }
-        let mut run = Run::new(&inputs, 2 * self.workers.len() + 2);
+        let mut run = Run::new(&inputs, &limits, 2 * self.workers.len() + 2);
         if let Err(reason) = self.drive(&mut run, cancel, false) {
             // Like Python's BrokenProcessPool the pool stops here, but what is done is kept.
             let _ = self.close();

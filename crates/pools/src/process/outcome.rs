@@ -14,7 +14,8 @@ pub enum TaskError {
         /// How it ended: `killed by signal 6 (SIGABRT)`, `exited with code 101`, ...
         how: String,
     },
-    /// The worker took longer than [`Limits::task`]: it was killed.
+    /// The worker took longer than the task's limit ([`Limits::task`](super::Limits::task),
+    /// or its own in [`map_limited`](super::ProcessPool::map_limited)): it was killed.
     TimedOut {
         /// The worker's process id.
         pid: u32,

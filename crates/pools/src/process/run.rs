@@ -1,6 +1,7 @@
 //! One `map` call as the pool's loop sees it.
 
 use std::collections::VecDeque;
+use std::time::Duration;
 
 use super::TaskError;
 
@@ -17,6 +18,8 @@ pub(crate) enum Loss {
 /// One `map` call as it runs.
 pub(crate) struct Run<'a> {
     pub inputs: &'a [&'a str],
+    /// Each task's time limit, counted from when it becomes its worker's oldest.
+    pub limits: &'a [Duration],
     pub pending: VecDeque<usize>,
     pub results: Vec<Option<Result<String, TaskError>>>,
     pub left: usize,
@@ -37,9 +40,11 @@ impl Run<'_> {
 }
 
 impl<'a> Run<'a> {
-    pub fn new(inputs: &'a [&'a str], spare_restarts: usize) -> Run<'a> {
+    pub fn new(inputs: &'a [&'a str], limits: &'a [Duration], spare_restarts: usize) -> Run<'a> {
+        assert_eq!(inputs.len(), limits.len(), "one limit per task");
         Run {
             inputs,
+            limits,
             pending: (0..inputs.len()).collect(),
             results: vec![None; inputs.len()],
             left: inputs.len(),

@@ -56,6 +56,7 @@ pub struct Limits {
     /// For a worker to answer the oldest task it holds, counted from the moment that task
     /// became its oldest; then the worker is killed and the task fails. A worker that stops
     /// reading its tasks stops answering too, so this limits every write as well.
+    /// [`ProcessPool::map_limited`](super::ProcessPool::map_limited) gives each task its own.
     pub task: Duration,
 }
 

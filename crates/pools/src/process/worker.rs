@@ -16,7 +16,7 @@ use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid};
 use nix::unistd::Pid;
 
 use super::WorkerSpec;
-use super::protocol::{Frame, Kind, decode, encode};
+use super::frame::{Frame, Kind, decode, encode};
 
 #[derive(Debug)]
 pub(crate) struct Worker {

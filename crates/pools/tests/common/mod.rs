@@ -19,7 +19,19 @@ use anyhow::{Context, Result, bail, ensure};
 use pools::process::{self, TaskError, WorkerSpec, serve};
 
 /// A test that has not ended after this long failed (it hangs): the runner stops there.
-pub const TEST_DEADLINE: Duration = Duration::from_secs(20);
+/// Every test ends in a few seconds on an idle machine; the rest is room for a busy one.
+/// It is shorter than the default task limit (60 s), so that a task that kept the default
+/// where it was given a `SHORT` one fails the test.
+pub const TEST_DEADLINE: Duration = Duration::from_secs(45);
+
+/// The time limit of a task that must run out of time (it hangs): short, so that the test
+/// is quick. Only such a task gets it; see [`AMPLE`].
+pub const SHORT: Duration = Duration::from_millis(300);
+
+/// The time limit of a task that must succeed (however slow a busy machine makes it):
+/// longer than [`TEST_DEADLINE`], so it never runs out first. A pool that loses such a task
+/// fails the test on its outcome; one that hangs on it, on the test's deadline.
+pub const AMPLE: Duration = Duration::from_secs(120);
 
 /// A worker's job in the tests: a few commands, each doing something a real worker might.
 fn job(line: &str) -> Result<String, String> {
@@ -68,13 +80,6 @@ fn job(line: &str) -> Result<String, String> {
             note(file, &child.id().to_string()).map_err(|e| e.to_string())?;
             process::crash()
         }
-        // Closes its stdout (points it at /dev/null), then takes its time.
-        ["linger"] => {
-            let null = std::fs::File::open("/dev/null").map_err(|e| e.to_string())?;
-            nix::unistd::dup2_stdout(null).map_err(|e| e.to_string())?;
-            thread::sleep(Duration::from_secs(2));
-            Ok("late".to_owned())
-        }
         // Notes that it started in `file`, then never ends.
         ["mark-and-hang", file] => {
             note(file, "started").map_err(|e| e.to_string())?;
@@ -101,6 +106,35 @@ fn note(file: &str, line: &str) -> io::Result<()> {
     writeln!(file, "{line}")
 }
 
+/// One frame as the protocol writes it: kind, task id, length, payload (see
+/// `pools::process::frame`). The roles below that speak the protocol by hand use it.
+fn frame(kind: u8, id: u64, payload: &[u8]) -> Vec<u8> {
+    let mut out = vec![kind];
+    out.extend_from_slice(&id.to_le_bytes());
+    out.extend_from_slice(&u32::try_from(payload.len()).expect("small").to_le_bytes());
+    out.extend_from_slice(payload);
+    out
+}
+
+/// The hello frame a worker starts with.
+fn hello() -> Vec<u8> {
+    frame(b'R', 0, b"pools-worker 1")
+}
+
+/// Reads one task frame from `input`: its id and payload; `None` once the pool has closed it.
+fn read_task(input: &mut impl io::Read) -> io::Result<Option<(u64, Vec<u8>)>> {
+    let mut header = [0; 13];
+    match input.read_exact(&mut header) {
+        Err(error) if error.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+        other => other?,
+    }
+    let id = u64::from_le_bytes(header[1..9].try_into().expect("8 bytes"));
+    let length = u32::from_le_bytes(header[9..13].try_into().expect("4 bytes"));
+    let mut payload = vec![0; length as usize];
+    input.read_exact(&mut payload)?;
+    Ok(Some((id, payload)))
+}
+
 /// What the test binary does when started as a worker with `role`.
 fn worker(role: &str, extra: Option<&str>) -> Result<()> {
     match role {
@@ -118,14 +152,34 @@ fn worker(role: &str, extra: Option<&str>) -> Result<()> {
                 thread::sleep(Duration::from_secs(3600));
             }
         }
+        // Serves `job` by hand on its own stdin and stdout, except that on the task
+        // `linger` it closes its end of the answers pipe and takes its time before it
+        // exits: the pool sees the pipe close a good while before the process ends.
+        "lingers" => {
+            let mut stdin = io::stdin().lock();
+            let mut stdout = io::stdout().lock();
+            stdout.write_all(&hello())?;
+            stdout.flush()?;
+            while let Some((id, payload)) = read_task(&mut stdin)? {
+                let input = String::from_utf8_lossy(&payload);
+                if input == "linger" {
+                    let null = std::fs::File::open("/dev/null")?;
+                    nix::unistd::dup2_stdout(null)?;
+                    thread::sleep(Duration::from_secs(2));
+                    return Ok(());
+                }
+                let answer = match job(&input) {
+                    Ok(value) => frame(b'O', id, value.as_bytes()),
+                    Err(reason) => frame(b'E', id, reason.as_bytes()),
+                };
+                stdout.write_all(&answer)?;
+                stdout.flush()?;
+            }
+        }
         // Says hello as a worker would, then answers its first task with a line of text.
         "garbage" => {
-            let mut hello = vec![b'R'];
-            hello.extend_from_slice(&0u64.to_le_bytes());
-            hello.extend_from_slice(&14u32.to_le_bytes());
-            hello.extend_from_slice(b"pools-worker 1");
             let mut stdout = io::stdout().lock();
-            stdout.write_all(&hello)?;
+            stdout.write_all(&hello())?;
             stdout.flush()?;
             let mut stdin = io::stdin().lock();
             let mut some = [0; 64];
@@ -137,19 +191,14 @@ fn worker(role: &str, extra: Option<&str>) -> Result<()> {
         }
         // Says hello, then answers its first task one byte every 10 ms, for at most a minute.
         "trickle" => {
-            let mut out = vec![b'R'];
-            out.extend_from_slice(&0u64.to_le_bytes());
-            out.extend_from_slice(&14u32.to_le_bytes());
-            out.extend_from_slice(b"pools-worker 1");
             let mut stdout = io::stdout().lock();
-            stdout.write_all(&out)?;
+            stdout.write_all(&hello())?;
             stdout.flush()?;
             let mut some = [0; 64];
             let _ = io::Read::read(&mut io::stdin().lock(), &mut some)?;
-            let mut answer = vec![b'O'];
-            answer.extend_from_slice(&1u64.to_le_bytes());
-            answer.extend_from_slice(&(1u32 << 20).to_le_bytes());
-            answer.resize(answer.len() + 6_000, b'x');
+            // The header promises 1 MiB; 6,000 bytes of it come, one every 10 ms.
+            let mut answer = frame(b'O', 1, &[b'x'; 6_000]);
+            answer[9..13].copy_from_slice(&(1u32 << 20).to_le_bytes());
             for byte in answer {
                 stdout.write_all(&[byte])?;
                 stdout.flush()?;

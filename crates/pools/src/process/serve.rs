@@ -1,21 +1,7 @@
-//! The wire between the pool and a worker: frames, and the worker's side of the protocol.
-//!
-//! Every message is one frame: a 13-byte header, then the payload.
-//!
-//! ```text
-//! kind (1 byte) | task id (8 bytes, little-endian) | payload length (4 bytes, little-endian) | payload
-//! ```
-//!
-//! | kind | from   | id        | payload                                   |
-//! | ---- | ------ | --------- | ----------------------------------------- |
-//! | `R`  | worker | 0         | `pools-worker 1`: ready, once, first      |
-//! | `T`  | pool   | a new id  | the task's input (UTF-8 text)             |
-//! | `O`  | worker | the task's| the job's value                           |
-//! | `E`  | worker | the task's| why the job refused the input             |
-//!
-//! The length field makes a payload of any size (up to 4 GiB) one message: nothing in the
-//! payload (a newline, a line that looks like an answer) can end it early or be taken for
-//! another message. The id ties an answer to its task, whatever order answers come in.
+//! The worker's side of the protocol: what runs inside a worker process. It reads task frames
+//! from its own copy of stdin, blocking, and writes one answer frame per task to its own copy
+//! of stdout. What a frame is lives in `frame.rs`; the pool's side of the pipes, in
+//! `worker.rs`.
 
 use std::fs::File;
 use std::io::{self, BufReader, Read, Write};
@@ -24,92 +10,10 @@ use std::os::fd::AsFd;
 
 use nix::sys::resource::{Resource, getrlimit, setrlimit};
 
+use super::frame::{Frame, HEADER, HELLO, Kind, encode};
+
 /// The hidden argument that starts a program as a pool worker.
 pub const WORKER_ARG: &str = "--pools-worker";
-
-/// The size of a frame's header.
-pub(crate) const HEADER: usize = 13;
-
-/// What a worker's first frame says: the protocol and its version.
-pub(crate) const HELLO: &[u8] = b"pools-worker 1";
-
-/// The four kinds of frame.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kind {
-    Ready,
-    Task,
-    Ok,
-    Err,
-}
-
-impl Kind {
-    fn byte(self) -> u8 {
-        match self {
-            Kind::Ready => b'R',
-            Kind::Task => b'T',
-            Kind::Ok => b'O',
-            Kind::Err => b'E',
-        }
-    }
-
-    fn from_byte(byte: u8) -> Option<Kind> {
-        match byte {
-            b'R' => Some(Kind::Ready),
-            b'T' => Some(Kind::Task),
-            b'O' => Some(Kind::Ok),
-            b'E' => Some(Kind::Err),
-            _ => None,
-        }
-    }
-}
-
-/// One message.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) struct Frame {
-    pub kind: Kind,
-    pub id: u64,
-    pub payload: Vec<u8>,
-}
-
-// ANCHOR: frame
-/// Appends one frame to `out`.
-pub(crate) fn encode(out: &mut Vec<u8>, kind: Kind, id: u64, payload: &[u8]) -> io::Result<()> {
-    let length = u32::try_from(payload.len()).map_err(|_| {
-        io::Error::new(io::ErrorKind::InvalidInput, "a payload must be under 4 GiB")
-    })?;
-    out.push(kind.byte());
-    out.extend_from_slice(&id.to_le_bytes());
-    out.extend_from_slice(&length.to_le_bytes());
-    out.extend_from_slice(payload);
-    Ok(())
-}
-
-/// The first whole frame in `bytes` and its size in bytes; `Ok(None)` if `bytes` holds only
-/// part of one so far.
-pub(crate) fn decode(bytes: &[u8]) -> Result<Option<(Frame, usize)>, String> {
-    // The kind byte is checked as soon as it is here: bytes that are not a frame (a line of
-    // text, say) are refused at once, not after waiting for a whole header.
-    let Some(&first) = bytes.first() else {
-        return Ok(None);
-    };
-    let kind = Kind::from_byte(first)
-        .ok_or_else(|| format!("a frame of unknown kind {:?}", char::from(first)))?;
-    let Some(header) = bytes.get(..HEADER) else {
-        return Ok(None);
-    };
-    let id = u64::from_le_bytes(header[1..9].try_into().expect("8 bytes"));
-    let length = u32::from_le_bytes(header[9..13].try_into().expect("4 bytes")) as usize;
-    let Some(payload) = bytes.get(HEADER..HEADER + length) else {
-        return Ok(None);
-    };
-    let frame = Frame {
-        kind,
-        id,
-        payload: payload.to_vec(),
-    };
-    Ok(Some((frame, HEADER + length)))
-}
-// ANCHOR_END: frame
 
 /// Reads one frame from a blocking reader; `None` if the reader ends before it begins.
 fn read_frame(reader: &mut impl Read) -> io::Result<Option<Frame>> {
@@ -228,47 +132,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_frame_comes_back_as_it_went_whatever_its_payload() -> io::Result<()> {
+    fn the_worker_reads_the_frames_the_pool_encodes() -> io::Result<()> {
         let mut bytes = Vec::new();
         encode(&mut bytes, Kind::Task, 7, b"sq 3\nok 42\n")?;
         encode(&mut bytes, Kind::Ok, u64::MAX, b"")?;
-        let (first, used) = decode(&bytes).unwrap().unwrap();
-        assert_eq!(first.kind, Kind::Task);
+        let mut reader = &bytes[..];
+        let first = read_frame(&mut reader)?.expect("a first frame");
         assert_eq!(
-            (first.id, first.payload.as_slice()),
-            (7, &b"sq 3\nok 42\n"[..])
+            (first.kind, first.id, first.payload.as_slice()),
+            (Kind::Task, 7, &b"sq 3\nok 42\n"[..])
         );
-        let (second, rest) = decode(&bytes[used..]).unwrap().unwrap();
+        let second = read_frame(&mut reader)?.expect("a second frame");
         assert_eq!(
             (second.kind, second.id, second.payload.len()),
             (Kind::Ok, u64::MAX, 0)
         );
-        assert_eq!(used + rest, bytes.len());
-        // The same bytes through the blocking reader the worker uses.
-        let mut reader = &bytes[..];
-        assert_eq!(read_frame(&mut reader)?, Some(first));
-        assert_eq!(read_frame(&mut reader)?, Some(second));
         assert_eq!(read_frame(&mut reader)?, None);
         Ok(())
     }
 
     #[test]
-    fn part_of_a_frame_is_not_a_frame_yet() -> io::Result<()> {
+    fn a_frame_cut_short_is_an_error_not_the_end() -> io::Result<()> {
         let mut bytes = Vec::new();
         encode(&mut bytes, Kind::Ok, 1, b"12345")?;
-        for cut in 0..bytes.len() {
-            // (The kind byte alone is checked at once: `O` is a kind, so none of these fail.)
-            assert_eq!(decode(&bytes[..cut]), Ok(None), "{cut} bytes");
-        }
-        assert!(decode(&bytes).is_ok_and(|frame| frame.is_some()));
         let mut reader = &bytes[..5];
         assert!(read_frame(&mut reader).is_err());
         Ok(())
-    }
-
-    #[test]
-    fn a_line_of_text_is_not_a_frame() {
-        assert!(decode(b"ok 42\nok 43\nok 44\n").is_err());
     }
 
     #[test]
