@@ -113,7 +113,8 @@ struct Run {
 
 /// A server process that ended before it reported.
 struct Died {
-    /// Its exit status and the first line it wrote to stderr.
+    /// Its exit status and the line of its stderr that says why (the first, unless one says
+    /// an allocation failed).
     how: String,
     /// Whether it was aborted for a failed allocation: Rust's answer to running out of memory.
     out_of_memory: bool,
@@ -154,7 +155,7 @@ fn measure(kind: Server, connections: usize, args: &Args) -> Result<Run> {
     let status = child.wait()?;
     let mut run = result?;
     if run.server.is_empty() {
-        // It died before reporting: say how, with the first line it wrote to stderr.
+        // It died before reporting: say how, from what it wrote to stderr.
         let mut err = String::new();
         if let Some(mut stderr) = child.stderr.take() {
             let _ = std::io::Read::read_to_string(&mut stderr, &mut err);
@@ -163,10 +164,11 @@ fn measure(kind: Server, connections: usize, args: &Args) -> Result<Run> {
             .lines()
             .find(|l| !l.trim().is_empty())
             .unwrap_or("no message");
+        let memory = system::memory_failure(&err);
         run.died = Some(Died {
             out_of_memory: status.signal() == Some(nix::sys::signal::Signal::SIGABRT as i32)
-                && first.starts_with("memory allocation of"),
-            how: format!("{status}: {first}"),
+                && memory.is_some(),
+            how: format!("{status}: {}", memory.unwrap_or(first)),
         });
     }
     Ok(run)

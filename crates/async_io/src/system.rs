@@ -25,6 +25,19 @@ pub fn limit_address_space(bytes: u64) -> Result<()> {
     Ok(())
 }
 
+/// The line of a process's stderr that says an allocation failed, if one does. Whichever
+/// allocation fails first aborts the process (`SIGABRT`), and each allocator words it its own
+/// way: Rust's "memory allocation of N bytes failed", glibc's "Fatal glibc error: ...: out
+/// of memory" (a new thread's thread-local storage, for one), and an OS error `ENOMEM`,
+/// "Cannot allocate memory (os error 12)", inside a panic message.
+pub fn memory_failure(stderr: &str) -> Option<&str> {
+    stderr.lines().map(str::trim).find(|line| {
+        line.starts_with("memory allocation of")
+            || line.ends_with("out of memory")
+            || line.contains("Cannot allocate memory")
+    })
+}
+
 /// The soft limit on processes and threads of this user (`RLIMIT_NPROC`).
 pub fn thread_limit() -> Option<u64> {
     getrlimit(Resource::RLIMIT_NPROC).ok().map(|(soft, _)| soft)

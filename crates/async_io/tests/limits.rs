@@ -6,7 +6,7 @@ use std::time::Duration;
 use async_io::admission::cook_with_permits;
 use async_io::hand_future::{Delay, block_on};
 use async_io::stoves::{Fix, kitchen};
-use async_io::system::{memory, parse_status};
+use async_io::system::{memory, memory_failure, parse_status};
 
 #[tokio::test(start_paused = true)]
 async fn the_semaphore_never_admits_more_than_its_permits() {
@@ -52,4 +52,26 @@ fn status_fields_are_read_in_bytes() {
     assert!(parse_status("VmRSS:\t1 kB\n").is_none());
     let me = memory().expect("Linux");
     assert!(me.hwm >= me.rss && me.rss > 0 && me.threads >= 1);
+}
+
+#[test]
+fn every_abort_for_memory_seen_here_is_found_in_stderr() {
+    // What thread servers that died under `RLIMIT_AS` wrote to stderr on this machine.
+    let rust = "memory allocation of 5120 bytes failed\n";
+    assert_eq!(
+        memory_failure(rust),
+        Some("memory allocation of 5120 bytes failed")
+    );
+    let glibc = "Fatal glibc error: failed to register TLS destructor: out of memory\n";
+    assert_eq!(memory_failure(glibc), Some(glibc.trim()));
+    // A panic's message comes on the line after its headline.
+    let panic = "thread '<unnamed>' panicked at library/std/src/thread/mod.rs:1:1:\n\
+                 failed to allocate an alternative stack: Cannot allocate memory (os error 12)\n";
+    assert!(memory_failure(panic).is_some_and(|l| l.starts_with("failed to allocate")));
+    // Any other death is not put down to memory.
+    assert_eq!(
+        memory_failure("thread 'main' panicked at src/main.rs:1:1:\nindex out of bounds\n"),
+        None
+    );
+    assert_eq!(memory_failure(""), None);
 }
