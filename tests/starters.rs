@@ -137,15 +137,24 @@ fn export(chapter: &str, dest: &Path, version: Version) -> Starter {
     starter
 }
 
+/// `cargo test` in a starter; its manifest must give cargo nothing to warn about (such as a
+/// profile override for a package the starter does not build).
 fn cargo_test(dir: &Path, target: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO"))
+    let out = Command::new(env!("CARGO"))
         .args(["test", "--offline", "--locked", "--target-dir"])
         .arg(target)
         .args(args)
         .current_dir(dir)
         .env_remove("RUST_BACKTRACE")
         .output()
-        .unwrap()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.lines().any(|l| l.starts_with("warning: profile")),
+        "{}: cargo warns about the starter's manifest:\n{stderr}",
+        dir.display()
+    );
+    out
 }
 
 /// The names of the tests libtest reported as passed (`true`) or failed (`false`).

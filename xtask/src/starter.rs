@@ -9,7 +9,7 @@
 //! The chapter's exercises come out as skeletons, whose tests fail until the reader solves
 //! them, or solved with `--solutions`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -130,6 +130,7 @@ pub fn export(book: &Book, chapter: &str, dest: &Path, version: Version) -> Resu
     let workspace: DocumentMut = read_toml(&root.join("Cargo.toml"))?;
     let mut manifest: DocumentMut = read_toml(&crate_dir.join("Cargo.toml"))?;
     standalone_manifest(&mut manifest, &workspace, &resolved)?;
+    keep_overrides_of(&mut manifest, &reached(metadata, &package.id));
 
     std::fs::create_dir_all(dest).with_context(|| format!("cannot create {}", dest.display()))?;
     let files = crate::files::copy_tree(&crate_dir, dest, &|name| {
@@ -173,6 +174,41 @@ pub fn export(book: &Book, chapter: &str, dest: &Path, version: Version) -> Resu
         exercises,
         version,
     })
+}
+
+/// The names of every package the chapter's build reaches, itself included.
+fn reached(
+    metadata: &cargo_metadata::Metadata,
+    from: &cargo_metadata::PackageId,
+) -> BTreeSet<String> {
+    let Some(resolve) = metadata.resolve.as_ref() else {
+        return BTreeSet::new();
+    };
+    let mut seen = BTreeSet::new();
+    let mut todo = vec![from];
+    while let Some(id) = todo.pop() {
+        if seen.insert(id)
+            && let Some(node) = resolve.nodes.iter().find(|n| &n.id == id)
+        {
+            todo.extend(node.deps.iter().map(|d| &d.pkg));
+        }
+    }
+    seen.into_iter()
+        .map(|id| metadata[id].name.to_string())
+        .collect()
+}
+
+/// Drops the copied profiles' overrides for packages the starter never builds (the browser
+/// test's driver, say): cargo would warn about each of them on every build.
+fn keep_overrides_of(manifest: &mut DocumentMut, reached: &BTreeSet<String>) {
+    let Some(profiles) = manifest.get_mut("profile").and_then(Item::as_table_mut) else {
+        return;
+    };
+    for (_, profile) in profiles.iter_mut() {
+        if let Some(packages) = profile.get_mut("package").and_then(Item::as_table_mut) {
+            packages.retain(|name, _| name == "*" || reached.contains(name));
+        }
+    }
 }
 
 fn read_toml(path: &Path) -> Result<DocumentMut> {
