@@ -134,6 +134,10 @@ fn the_load_mode_counts_green_runs_and_leaves_no_hog_behind() {
         "{out}"
     );
     assert!(out.trim_end().ends_with("under-load: 1/1 green"), "{out}");
+    // Each run's whole report is kept, for the diff behind a red run's headline.
+    let log = fx.path().join("target/xtask/under-load/run-1.log");
+    let log = std::fs::read_to_string(&log).unwrap_or_else(|e| panic!("{}: {e}", log.display()));
+    assert!(log.contains("check: "), "{log}");
     assert_eq!(
         processes_matching(&tag).unwrap(),
         Vec::<i32>::new(),

@@ -49,31 +49,39 @@ pub fn run(root: &Path, args: Args, out: &mut dyn Write) -> Result<ExitCode> {
         hogs.len() - 1,
         args.runs
     )?;
+    // Each run's whole report, for the diff behind a red headline.
+    let logs = root.join("target/xtask/under-load");
+    std::fs::create_dir_all(&logs)?;
     let (mut green, mut red) = (0, Vec::new());
     for n in 1..=args.runs {
         let started = Instant::now();
+        let log_file = logs.join(format!("run-{n}.log"));
+        let mut log = std::fs::File::create(&log_file)?;
         let mut opts = Options::new(root);
         opts.chapters = args.chapters.clone();
         opts.fresh = true;
         opts.tests = !args.examples_only;
         opts.book = !args.examples_only;
-        let mut failed: Vec<String> = check::run(&opts, &mut std::io::sink())?
+        let mut failed: Vec<String> = check::run(&opts, &mut log)?
             .problems
             .iter()
             .map(Problem::headline)
             .collect();
+        let mut took = format!("check {:.0} s", started.elapsed().as_secs_f64());
         if args.tests {
-            failed.extend(failing_tests(root)?);
+            let tests_started = Instant::now();
+            failed.extend(failing_tests(root, &mut log)?);
+            took += &format!(", tests {:.0} s", tests_started.elapsed().as_secs_f64());
         }
-        let secs = started.elapsed().as_secs_f64();
         if failed.is_empty() {
             green += 1;
-            writeln!(out, "under-load: run {n}: green ({secs:.0} s)")?;
+            writeln!(out, "under-load: run {n}: green ({took})")?;
         } else {
-            writeln!(out, "under-load: run {n}: RED ({secs:.0} s)")?;
+            writeln!(out, "under-load: run {n}: RED ({took})")?;
             for f in &failed {
                 writeln!(out, "  {f}")?;
             }
+            writeln!(out, "  (the whole report: {})", log_file.display())?;
             red.push((n, failed));
         }
     }
@@ -110,12 +118,15 @@ fn hog(script: &str) -> Result<Streaming> {
 }
 
 /// `cargo test --workspace` on the busy machine: the tests that failed (or why it failed).
-fn failing_tests(root: &Path) -> Result<Vec<String>> {
+/// Its whole output goes to `log`.
+fn failing_tests(root: &Path, log: &mut dyn Write) -> Result<Vec<String>> {
     let mut cmd = Command::new(crate::build::cargo_program());
     crate::build::without_cargo_run_env(&mut cmd);
     cmd.current_dir(root)
         .args(["test", "--workspace", "--locked", "--no-fail-fast"]);
     let out = runner::output(&mut cmd)?;
+    log.write_all(&out.stdout)?;
+    log.write_all(&out.stderr)?;
     if out.status.success() {
         return Ok(Vec::new());
     }
