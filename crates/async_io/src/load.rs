@@ -70,8 +70,8 @@ pub async fn connect_all(addr: SocketAddr, connections: usize) -> Vec<TcpStream>
 // ANCHOR: client
 /// One client: `requests` orders in turn on `stream`, each answer checked. Returns how many
 /// were answered, and whether all were.
-pub async fn client(stream: TcpStream, first_id: u64, requests: u64) -> (u64, bool) {
-    let (reader, mut writer) = stream.into_split();
+pub async fn client(stream: &mut TcpStream, first_id: u64, requests: u64) -> (u64, bool) {
+    let (reader, mut writer) = stream.split();
     let mut lines = BufReader::new(reader).lines();
     for n in 0..requests {
         let id = first_id + n;
@@ -88,21 +88,33 @@ pub async fn client(stream: TcpStream, first_id: u64, requests: u64) -> (u64, bo
 // ANCHOR_END: client
 
 /// Runs one client per stream, all at once, each sending `requests` orders, and stops every
-/// client still running at `limit`.
+/// client still running at `limit`. A client that is done keeps its connection open until
+/// every client is done, so that all the connections are open together on the server's side
+/// too (on a busy machine its first threads could otherwise end before its last ones start).
 pub async fn run_clients(streams: Vec<TcpStream>, requests: u64, limit: Duration) -> LoadReport {
     let connected = streams.len();
     let start = Instant::now();
     let mut set = JoinSet::new();
-    for (i, stream) in streams.into_iter().enumerate() {
-        set.spawn(client(stream, i as u64 * requests, requests));
+    for (i, mut stream) in streams.into_iter().enumerate() {
+        set.spawn(async move {
+            let result = client(&mut stream, i as u64 * requests, requests).await;
+            (result, stream)
+        });
     }
     let mut report = LoadReport {
         connected,
         ..LoadReport::default()
     };
+    let mut still_open = Vec::with_capacity(connected);
     let finished = tokio::time::timeout(limit, async {
         while let Some(joined) = set.join_next().await {
-            let (answered, all) = joined.unwrap_or((0, false));
+            let (answered, all) = match joined {
+                Ok((result, stream)) => {
+                    still_open.push(stream);
+                    result
+                }
+                Err(_) => (0, false),
+            };
             report.answered += answered;
             report.failed_clients += usize::from(!all);
         }
@@ -114,6 +126,7 @@ pub async fn run_clients(streams: Vec<TcpStream>, requests: u64, limit: Duration
         report.failed_clients += set.len();
         set.shutdown().await;
     }
+    drop(still_open); // every client has ended: now their connections close
     report
 }
 
