@@ -40,6 +40,8 @@ async fn thread_server_answers_every_request_of_every_client() {
         CLIENTS as u64 * REQUESTS
     );
     assert_eq!(server.stats.spawn_errors.load(Ordering::Relaxed), 0);
+    // No client closes its connection before every client is done: all were open at once.
+    assert_eq!(server.stats.peak_live.load(Ordering::Relaxed), CLIENTS);
     // The clients have closed their connections; each thread sees the end and leaves.
     let ended = timeout(LIMIT, async {
         while server.stats.live.load(Ordering::Acquire) > 0 {
@@ -84,6 +86,11 @@ async fn task_server_answers_every_request_of_every_client() {
         stats.live.load(Ordering::Relaxed),
         0,
         "every connection task ended"
+    );
+    assert_eq!(
+        stats.peak_live.load(Ordering::Relaxed),
+        CLIENTS,
+        "all open at once"
     );
 }
 
