@@ -160,9 +160,14 @@ impl Drop for Group {
     }
 }
 
-/// The process groups of the programs running now (started and not yet reaped).
-pub(crate) fn live_groups() -> Vec<Pid> {
-    live().groups.clone()
+/// Runs `f` with the process groups of the programs running now (started and not yet
+/// reaped), holding the registry's lock throughout: no program starts meanwhile. A sweep for
+/// leftovers must hold it, or a program that another thread (another command in the same
+/// process) starts between the sweep's look at the registry and its kill would be taken for
+/// a leftover and killed before it is listed.
+pub(crate) fn with_live_groups<T>(f: impl FnOnce(&[Pid]) -> T) -> T {
+    let live = live();
+    f(&live.groups)
 }
 
 /// Installs the handler for SIGINT (Ctrl-C) and SIGTERM: it kills every running program with

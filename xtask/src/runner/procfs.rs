@@ -129,24 +129,22 @@ pub(crate) fn processes_matching_at(root: &Path, needle: &str) -> Result<Vec<i32
 /// them outlived.
 pub fn kill_leftover_children() -> Result<Vec<(i32, String)>, NotSupported> {
     let me = i32::try_from(std::process::id()).map_err(|_| NotSupported)?;
-    let running_groups: Vec<i32> = super::groups::live_groups()
-        .iter()
-        .map(|g| g.as_raw())
-        .collect();
-    let mut running = Vec::new();
-    let leftovers = table()?
-        .into_iter()
-        .filter(|p| p.ppid == me && !running_groups.contains(&p.pgrp));
-    for p in leftovers {
-        let pid = Pid::from_raw(p.pid);
-        if !p.is_zombie() {
-            let _ = kill(pid, Signal::SIGKILL);
-            running.push((p.pid, p.name));
+    super::groups::with_live_groups(|running_groups| {
+        let mut running = Vec::new();
+        let leftovers = table()?
+            .into_iter()
+            .filter(|p| p.ppid == me && !running_groups.iter().any(|g| g.as_raw() == p.pgrp));
+        for p in leftovers {
+            let pid = Pid::from_raw(p.pid);
+            if !p.is_zombie() {
+                let _ = kill(pid, Signal::SIGKILL);
+                running.push((p.pid, p.name));
+            }
+            // SIGKILL cannot be caught: the wait ends as soon as the kernel has removed it.
+            let _ = waitpid(pid, None);
         }
-        // SIGKILL cannot be caught: the wait ends as soon as the kernel has removed it.
-        let _ = waitpid(pid, None);
-    }
-    Ok(running)
+        Ok(running)
+    })
 }
 
 /// Sends SIGKILL to every descendant of this process (children, their children, ...) that
