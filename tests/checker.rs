@@ -574,3 +574,120 @@ fn on_a_readers_own_measurements_a_claim_that_does_not_hold_is_listed_and_noted_
         "{page}"
     );
 }
+
+/// Gives the fixture a complete translation, `po/xx.po`, in which every message is its own
+/// English (which keeps every placeholder): the translation rules pass, until a test breaks
+/// one.
+fn translated(fx: &Fixture) {
+    let book = xtask::book::Book::load(fx.path()).unwrap();
+    let messages = xtask::i18n::messages(&book).unwrap();
+    let pot = xtask::i18n::catalog::template(&messages, "demo");
+    std::fs::create_dir_all(fx.path().join("po")).unwrap();
+    xtask::i18n::catalog::write(&pot, &fx.path().join("po/messages.pot")).unwrap();
+    let po = std::fs::read_to_string(fx.path().join("po/messages.pot")).unwrap();
+    // Each `msgstr ""` after a msgid that is not the header's takes the msgid's text.
+    let mut out = String::new();
+    let mut last_msgid = Vec::new();
+    let mut in_msgid = false;
+    for line in po.lines() {
+        if let Some(rest) = line.strip_prefix("msgid ") {
+            last_msgid = vec![rest.to_owned()];
+            in_msgid = true;
+        } else if in_msgid && line.starts_with('"') {
+            last_msgid.push(line.to_owned());
+        } else if line == "msgstr \"\""
+            && last_msgid
+                .first()
+                .is_some_and(|f| f != "\"\"" || last_msgid.len() > 1)
+        {
+            in_msgid = false;
+            out.push_str(&format!("msgstr {}\n", last_msgid.join("\n")));
+            continue;
+        } else {
+            in_msgid = false;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    fx.write("po/xx.po", &out);
+}
+
+#[test]
+fn a_translation_is_checked_built_and_linked_like_the_english_book() {
+    let fx = Fixture::new("demo");
+    translated(&fx);
+    let mut opts = fx.options();
+    opts.examples = false;
+    opts.book = true;
+    let (report, out) = fx.check(&opts).unwrap();
+    assert!(report.problems.is_empty(), "{out}");
+    assert!(out.contains("translate  po/xx.po: "), "{out}");
+    let page = fx.read("target/book/xx/demo.html");
+    assert!(page.contains("lang=\"xx\""), "{page}");
+    // The headings keep the English anchors.
+    assert!(page.contains("id=\"not-every-program-compiles\""), "{page}");
+}
+
+#[test]
+fn a_changed_english_paragraph_fails_at_its_line_until_the_translation_is_revisited() {
+    let fx = Fixture::new("demo");
+    translated(&fx);
+    fx.edit(PAGE, "the pool is faster.", "the pool is quicker.");
+    let mut opts = fx.options();
+    opts.examples = false;
+    let (report, out) = fx.check(&opts).unwrap();
+    let heads = headlines(&report);
+    assert!(
+        heads
+            .iter()
+            .any(|h| h.starts_with("book/src/demo.md:43: \"The loop takes")
+                && h.contains("is new or changed, and po/xx.po has no translation of it")),
+        "{out}"
+    );
+    assert!(
+        heads
+            .iter()
+            .any(|h| h.starts_with("po/messages.pot: is not what the English sources give")),
+        "{out}"
+    );
+    assert!(
+        heads.iter().any(
+            |h| h.starts_with("po/xx.po:") && h.contains("is no longer in the English sources")
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_translation_that_changes_a_placeholder_fails_at_its_line_in_the_po_file() {
+    let fx = Fixture::new("demo");
+    translated(&fx);
+    let po = fx.read("po/xx.po");
+    let from = "msgstr \"\"\n\"The loop takes {{#measured demo median speed/loop}}";
+    let at = po.find(from).expect("the message");
+    let line = po[..at].matches('\n').count(); // the msgid's line, just above
+    fx.edit(
+        "po/xx.po",
+        from,
+        "msgstr \"\"\n\"The loop takes {{#measured demo median speed/pool}}",
+    );
+    let mut opts = fx.options();
+    opts.examples = false;
+    let (report, out) = fx.check(&opts).unwrap();
+    let msgid_line = po
+        .lines()
+        .take(line)
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("msgid "))
+        .last()
+        .unwrap()
+        .0
+        + 1;
+    assert_eq!(
+        headlines(&report),
+        [format!(
+            "po/xx.po:{msgid_line}: the translation does not keep the English placeholders (book/src/demo.md:43): missing {{{{#measured demo median speed/loop}}}}: added {{{{#measured demo median speed/pool}}}}"
+        )],
+        "{out}"
+    );
+}

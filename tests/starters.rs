@@ -7,6 +7,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use xtask::exercises::Version;
+use xtask::i18n::{Tr, Translation};
 use xtask::starter::Starter;
 
 use workspace_tests::{book, root};
@@ -104,7 +105,7 @@ fn every_chapter_exports_starters_to_solve_and_solved() {
 /// Exports a starter and checks what needs no build: a manifest with no workspace left in
 /// it, its own lockfile pinning the workspace's versions, a README, no solution markers.
 fn export(chapter: &str, dest: &Path, version: Version) -> Starter {
-    let starter = xtask::starter::export(book(), chapter, dest, version).unwrap();
+    let starter = xtask::starter::export(book(), chapter, dest, version, &Tr::ENGLISH).unwrap();
     assert!(starter.files > 3);
     for e in &starter.exercises {
         let file =
@@ -170,19 +171,66 @@ fn tests_with(out: &Output, passed: bool) -> BTreeSet<String> {
 fn a_starter_refuses_a_folder_with_files_and_an_unknown_chapter() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("keep.txt"), "mine").unwrap();
-    let err =
-        xtask::starter::export(book(), &chapters()[0], dir.path(), Version::Skeleton).unwrap_err();
+    let err = xtask::starter::export(
+        book(),
+        &chapters()[0],
+        dir.path(),
+        Version::Skeleton,
+        &Tr::ENGLISH,
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("is not an empty folder"), "{err}");
     assert_eq!(
         std::fs::read_to_string(dir.path().join("keep.txt")).unwrap(),
         "mine"
     );
 
-    let err = xtask::starter::export(book(), "no-such", &dir.path().join("x"), Version::Skeleton)
-        .unwrap_err();
+    let err = xtask::starter::export(
+        book(),
+        "no-such",
+        &dir.path().join("x"),
+        Version::Skeleton,
+        &Tr::ENGLISH,
+    )
+    .unwrap_err();
     assert!(
         err.to_string()
             .starts_with("unknown chapter `no-such`; known chapters: "),
         "{err}"
+    );
+}
+
+#[test]
+fn a_starter_readme_can_be_asked_for_in_korean() {
+    let ko = Translation::load(book(), "ko").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("my-pools");
+    xtask::starter::export(
+        book(),
+        "pools",
+        &dest,
+        Version::Skeleton,
+        &Tr::new(Some(&ko)),
+    )
+    .unwrap();
+    let readme = std::fs::read_to_string(dest.join("README.md")).unwrap();
+    let hangul = readme.chars().filter(|c| ('가'..='힣').contains(c)).count();
+    assert!(hangul > 50, "{readme}");
+    // The commands stay as they are, and each exercise is named as the Korean page names it.
+    assert!(readme.contains("cargo test\n"), "{readme}");
+    assert!(readme.contains("`cargo test --lib exercises::"), "{readme}");
+    let english = std::fs::read_to_string({
+        let en = dir.path().join("en");
+        xtask::starter::export(book(), "pools", &en, Version::Skeleton, &Tr::ENGLISH).unwrap();
+        en.join("README.md")
+    })
+    .unwrap();
+    assert!(
+        !english.chars().any(|c| ('가'..='힣').contains(&c)),
+        "{english}"
+    );
+    assert_eq!(
+        readme.lines().filter(|l| l.starts_with("- ")).count(),
+        english.lines().filter(|l| l.starts_with("- ")).count()
     );
 }

@@ -165,7 +165,7 @@ fn select_theme(tab: &Tab, theme: &str) -> Result<()> {
 }
 
 /// Every `.svg` image of the open page; returns their `src`.
-fn check_diagrams(tab: &Tab, page: &str) -> Result<Vec<String>> {
+pub fn check_diagrams(tab: &Tab, page: &str) -> Result<Vec<String>> {
     let mut found = Vec::new();
     for line in eval_async(tab, DIAGRAMS_JS)?.lines() {
         let fields: Vec<&str> = line.split('\t').collect();
@@ -240,7 +240,7 @@ pub fn every_solution_opens(session: &Session) -> Result<()> {
         "book/book.toml",
         &format!("{config}\n[output.html.playground]\nrunnable = false\n"),
     );
-    let index = xtask::render::html::build(&xtask::book::Book::load(demo.path())?)?;
+    let index = xtask::render::html::build(&xtask::book::Book::load(demo.path())?, None)?;
     xtask::files::copy_tree(
         index.parent().context("index.html has a folder")?,
         &snapshot.path().join("browser-test-demo"),

@@ -4,13 +4,16 @@
 //! the search box finds words, that every image has a size, that no page logs an error, and
 //! that no request leaves this machine; that every SVG diagram loads, has alt text and paints
 //! its own opaque background in a light and a dark theme; and that every exercise's solution
-//! starts closed and opens on a click. Screenshots go to `target/screenshots/`.
+//! starts closed and opens on a click; and that the Korean edition renders Hangul, shows the
+//! same code as the English one, and its language picker leads to the same page in English and
+//! back. Screenshots go to `target/screenshots/`.
 //!
 //! Needs Debian's `chromium` (`.ci/run` installs it). Without it the tests say SKIPPED loudly
 //! and pass, except in CI (`CI` set), where a missing browser is a failure.
 
 mod chrome;
 mod figures;
+mod korean;
 mod page;
 mod server;
 
@@ -103,6 +106,26 @@ fn the_book_works_in_a_browser() -> Result<()> {
 }
 
 #[test]
+fn the_korean_edition_renders_hangul_and_the_picker_moves_between_editions() -> Result<()> {
+    let Some(session) = Session::start()? else {
+        return Ok(());
+    };
+    let book = xtask::book::Book::load(&workspace_tests::root())?;
+    let ko = xtask::i18n::Translation::load(&book, "ko")?;
+    let korean: Vec<Chapter> = session
+        .chapters
+        .iter()
+        .map(|c| Chapter {
+            title: ko.message(&c.title).unwrap_or(&c.title).to_owned(),
+            html: c.html.clone(),
+        })
+        .collect();
+    korean::every_korean_page(&session, &korean)?;
+    korean::picker_moves_between_editions(&session)?;
+    session.finish()
+}
+
+#[test]
 fn diagrams_load_with_alt_text_in_light_and_dark_themes() -> Result<()> {
     let Some(session) = Session::start()? else {
         return Ok(());
@@ -191,7 +214,9 @@ impl Session {
             return Ok(None);
         };
         let root = workspace_tests::root();
-        let index = xtask::render::html::build(&xtask::book::Book::load(&root)?)?;
+        let book = xtask::book::Book::load(&root)?;
+        // Every edition: the English book, each translation under `LANG/` inside it.
+        let index = xtask::render::html::build_all(&book)?.remove(0);
         // Serve a snapshot: others may rebuild target/book (`cargo xtask check`) while we
         // browse.
         let snapshot = tempfile::tempdir()?;

@@ -10,6 +10,8 @@
 //! - `results.rs`: what `cargo xtask bench` measured; `claims.rs`: the sentences bound to it;
 //! - `render/`: what is made from them: the generated files (one list, `render::files`), the
 //!   figures in the prose, the exercises, the HTML book;
+//! - `i18n/`: the translated editions (`po/LANG.po`): the messages of the English sources,
+//!   the translation at build time, and the check of every translation;
 //! - `bench/`: measuring; `check/`: checking, step by step; `starter.rs`: a chapter copied out;
 //! - `exercises/`: reading an exercise and making its skeleton;
 //! - `problem.rs`: what a step found wrong; `build.rs`: calling cargo; `runner/`: running a
@@ -29,6 +31,7 @@ pub(crate) mod claims;
 pub mod cmd;
 pub mod exercises;
 pub mod files;
+pub mod i18n;
 pub(crate) mod links;
 pub(crate) mod matcher;
 pub mod problem;

@@ -25,6 +25,8 @@ enum Command {
     Bench(cmd::bench::Args),
     /// Build the HTML book and print where it is.
     Book(cmd::book::Args),
+    /// Bring po/ up to date with the English pages (messages.pot, and msgmerge into each LANG.po).
+    Translate(cmd::translate::Args),
     /// Run the check (and the tests) again and again beside CPU and disk hogs: N/M green.
     UnderLoad(cmd::under_load::Args),
 }
@@ -37,6 +39,7 @@ fn main() -> ExitCode {
         Command::Starter(args) => cmd::starter::run(&root, args, out),
         Command::Bench(args) => cmd::bench::run(&root, args, out),
         Command::Book(args) => cmd::book::run(&root, args, out),
+        Command::Translate(args) => cmd::translate::run(&root, args, out),
         Command::UnderLoad(args) => cmd::under_load::run(&root, args, out),
     });
     ran.unwrap_or_else(|e| {

@@ -18,6 +18,7 @@ use toml_edit::{DocumentMut, Item, Table, Value};
 
 use crate::book::Book;
 use crate::exercises::{self, Exercise, Version};
+use crate::i18n::Tr;
 
 /// What a starter was made from and where it went.
 #[derive(Debug)]
@@ -82,7 +83,13 @@ fn locked_version(root: &Path, name: &str) -> Result<Option<String>> {
 
 /// Writes the starter of `chapter` (a crate under `crates/`) to `dest`, which must not exist
 /// or be empty, with its exercises as `version` has them.
-pub fn export(book: &Book, chapter: &str, dest: &Path, version: Version) -> Result<Starter> {
+pub fn export(
+    book: &Book,
+    chapter: &str,
+    dest: &Path,
+    version: Version,
+    tr: &Tr<'_>,
+) -> Result<Starter> {
     let root = book.root();
     let krate = book.select(&[chapter.to_owned()])?[0].krate;
     let metadata = &book.ws.metadata;
@@ -143,7 +150,7 @@ pub fn export(book: &Book, chapter: &str, dest: &Path, version: Version) -> Resu
     std::fs::write(dest.join("Cargo.toml"), manifest.to_string())?;
     std::fs::write(
         dest.join("README.md"),
-        readme(chapter, dest, &crate_dir, &exercises, version)?,
+        readme(chapter, dest, &crate_dir, &exercises, version, tr)?,
     )?;
     std::fs::write(dest.join(".gitignore"), "/target\n")?;
 
@@ -384,12 +391,21 @@ fn merge_dependency(base: &Item, member: &Item, version: &str) -> toml_edit::Inl
     out
 }
 
+/// The README's words, for the translations (`i18n::ui`); `{chapter}` is the chapter's name.
+pub const README_INTRO: &str = "A starter made from the chapter `{chapter}` of *Concurrency in Rust, from the lesson up*: the chapter's crate, standalone, with the dependency versions the book was checked with (see `Cargo.lock`).";
+pub const README_RUN: &str = "Run it";
+pub const README_EXAMPLES: &str = "The examples print what the chapter shows; run one with `-- --help` to see its options. `src/lib.rs` holds the reusable pieces, `tests/` the checks of what the chapter claims.";
+pub const README_EXERCISES: &str = "Exercises";
+pub const README_TO_SOLVE: &str = "Each file below holds a task, a `todo!()` where the answer goes, and tests that fail until the answer is right: `cargo test` fails until every one is solved.";
+pub const README_SOLVED: &str = "Exercises (solved)";
+
 fn readme(
     chapter: &str,
     dest: &Path,
     crate_dir: &Path,
     exercises: &[Exercise],
     version: Version,
+    tr: &Tr<'_>,
 ) -> Result<String> {
     let list = |dir: &str| -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(crate_dir.join(dir))
@@ -408,9 +424,9 @@ fn readme(
         .file_name()
         .map_or_else(|| chapter.to_string(), |n| n.to_string_lossy().into_owned());
     let mut text = format!(
-        "# {title}\n\nA starter made from the chapter `{chapter}` of *Concurrency in Rust, from the lesson \
-         up*: the chapter's crate, standalone, with the dependency versions the book was checked \
-         with (see `Cargo.lock`).\n\n## Run it\n\n```console\ncargo test\n"
+        "# {title}\n\n{}\n\n## {}\n\n```console\ncargo test\n",
+        tr.ui(README_INTRO).replace("{chapter}", chapter),
+        tr.ui(README_RUN),
     );
     for example in list("examples") {
         text.push_str(&format!("cargo run --example {example}\n"));
@@ -418,25 +434,22 @@ fn readme(
     if !list("benches").is_empty() {
         text.push_str("cargo bench\n");
     }
-    text.push_str(
-        "```\n\nThe examples print what the chapter shows; run one with `-- --help` to see its \
-         options. `src/lib.rs` holds the reusable pieces, `tests/` the checks of what the \
-         chapter claims.\n",
-    );
+    text.push_str(&format!("```\n\n{}\n", tr.ui(README_EXAMPLES)));
     if !exercises.is_empty() {
-        text.push_str(match version {
-            Version::Skeleton => {
-                "\n## Exercises\n\nEach file below holds a task, a `todo!()` where the answer \
-                 goes, and tests that fail until the answer is right: `cargo test` fails until \
-                 every one is solved.\n\n"
-            }
-            Version::Solution => "\n## Exercises (solved)\n\n",
+        text.push_str(&match version {
+            Version::Skeleton => format!(
+                "\n## {}\n\n{}\n\n",
+                tr.ui(README_EXERCISES),
+                tr.ui(README_TO_SOLVE)
+            ),
+            Version::Solution => format!("\n## {}\n\n", tr.ui(README_SOLVED)),
         });
         for e in exercises {
+            // The title as the chapter's heading gives it, translated with the page.
+            let heading = format!("{} ({})", e.title, e.difficulty);
             text.push_str(&format!(
-                "- {} ({}): `{}/{}.rs`, `{}`\n",
-                e.title,
-                e.difficulty,
+                "- {}: `{}/{}.rs`, `{}`\n",
+                tr.message(&heading).unwrap_or(&heading),
                 exercises::DIR,
                 e.name,
                 e.command(true)

@@ -4,6 +4,8 @@
 //!    (`structure.rs`); the generated results render again from their JSON (`generated.rs`);
 //!    no measured figure is typed by hand in the prose (`figures.rs`) and every comparison in
 //!    it is a claim that holds (`claims.rs`);
+//!    every translation under `po/` is complete, current and keeps every placeholder
+//!    (`translations.rs`);
 //! 2. one build of the whole workspace, with the feature set `cargo test --workspace` uses,
 //!    so that the two commands of the README compile everything once;
 //! 3. every `console` block that starts with `$ cargo run` or `$ rustc` runs and its output is
@@ -27,6 +29,7 @@ mod generated;
 mod skeletons;
 mod steps;
 mod structure;
+mod translations;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -206,6 +209,7 @@ pub fn run(opts: &Options, out: &mut dyn Write) -> Result<Report> {
     }
 
     structure::check(&mut ctx);
+    translations::check(&mut ctx);
     let built = if opts.examples || opts.tests {
         build_workspace(&mut ctx)
     } else {

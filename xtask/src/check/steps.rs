@@ -287,14 +287,16 @@ pub(crate) fn test_counts(output: &str) -> Option<(usize, usize)> {
     seen.then_some((passed, failed))
 }
 
-/// Step 5: build the HTML book and check its links.
+/// Step 5: build the HTML book, every edition, and check their links.
 pub(crate) fn build_book(ctx: &mut Ctx<'_>) {
     let started = Instant::now();
-    match crate::render::html::build(ctx.book) {
-        Ok(index) => {
+    match crate::render::html::build_all(ctx.book) {
+        Ok(built) => {
+            let index = built[0].clone();
+            let editions: Vec<String> = built.iter().map(|i| ctx.book.display(i)).collect();
             ctx.say(format!(
                 "book       {} ... ok ({:.1} s)",
-                ctx.book.display(&index),
+                editions.join(", "),
                 started.elapsed().as_secs_f64()
             ));
             // Every internal link and anchor of the rendered pages must lead somewhere.

@@ -1,5 +1,6 @@
 //! Judging claims on the measurements, and what a marker renders to.
 
+use crate::i18n::Tr;
 use std::collections::BTreeMap;
 
 use super::{Claim, Condition, Derived, Order, Side};
@@ -235,14 +236,17 @@ fn shown(m: &Measurement) -> String {
 /// The HTML a marker renders to: nothing a reader sees while the claim holds (an anchor for
 /// links and tests); a visible note with the numbers when the reader's own measurements say
 /// otherwise.
-pub fn render(chapter: &str, claim: &Claim, verdict: &Verdict) -> String {
+/// The note's words, for the translations (`i18n::ui`).
+pub const OTHERWISE: &str = "On this machine the measurements said otherwise";
+
+pub fn render(chapter: &str, claim: &Claim, verdict: &Verdict, tr: &Tr<'_>) -> String {
     let anchor = format!("claim-{chapter}-{}", claim.id);
     if verdict.holds {
         return format!("<span class=\"claim\" id=\"{anchor}\"></span>");
     }
     format!(
-        "<span class=\"claim claim-failed\" id=\"{anchor}\">(On this machine the measurements \
-         said otherwise: {}.)</span>",
+        "<span class=\"claim claim-failed\" id=\"{anchor}\">({}: {}.)</span>",
+        tr.ui(OTHERWISE),
         html_escape(&verdict.against())
     )
 }
@@ -355,7 +359,7 @@ mod tests {
             evidence: vec![],
         };
         assert_eq!(
-            render("pools", &claim, &ok),
+            render("pools", &claim, &ok, &Tr::ENGLISH),
             "<span class=\"claim\" id=\"claim-pools-c\"></span>"
         );
         let failed = Verdict {
@@ -363,7 +367,7 @@ mod tests {
             published: false,
             evidence: vec!["`a` 2 ns > `b` 1 ns: does not hold".into()],
         };
-        let html = render("pools", &claim, &failed);
+        let html = render("pools", &claim, &failed, &Tr::ENGLISH);
         assert!(html.contains("claim-failed"), "{html}");
         assert!(
             html.contains("said otherwise: a 2 ns &gt; b 1 ns.)"),

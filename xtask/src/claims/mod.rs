@@ -26,7 +26,7 @@ use std::fmt;
 
 use serde::Deserialize;
 
-pub use judge::{Judge, not_holding, render};
+pub use judge::{Judge, OTHERWISE, not_holding, render};
 
 use crate::book::meta::ChapterMeta;
 

@@ -6,6 +6,7 @@ pub mod bench;
 pub mod book;
 pub mod check;
 pub mod starter;
+pub mod translate;
 pub mod under_load;
 
 use std::io::Write;

@@ -4,10 +4,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 
 use crate::book::Book;
 use crate::exercises::Version;
+use crate::i18n::{self, Tr, Translation};
 use crate::session::Session;
 
 #[derive(Debug, clap::Args)]
@@ -19,6 +20,10 @@ pub struct Args {
     /// Write the exercises solved, not as skeletons to fill in.
     #[arg(long)]
     pub solutions: bool,
+    /// The language of the README it writes: `en` (the default), or a translation under
+    /// po/ (`ko`).
+    #[arg(long, value_name = "LANG", default_value = "en")]
+    pub lang: String,
 }
 
 pub fn run(root: &Path, args: Args, out: &mut dyn Write) -> Result<ExitCode> {
@@ -29,7 +34,22 @@ pub fn run(root: &Path, args: Args, out: &mut dyn Write) -> Result<ExitCode> {
         Version::Skeleton
     };
     let book = Book::load(root)?;
-    let starter = crate::starter::export(&book, &args.chapter, &args.dest, version)?;
+    let translation = match args.lang.as_str() {
+        "en" => None,
+        lang if i18n::translations(root).iter().any(|l| l == lang) => {
+            Some(Translation::load(&book, lang)?)
+        }
+        other => bail!(
+            "no translation `{other}`: the book has `en` and {}",
+            i18n::translations(root)
+                .iter()
+                .map(|l| format!("`{l}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let tr = Tr::new(translation.as_ref());
+    let starter = crate::starter::export(&book, &args.chapter, &args.dest, version, &tr)?;
     let dest = starter.dest.display();
     writeln!(
         out,

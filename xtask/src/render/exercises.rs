@@ -9,6 +9,7 @@ use regex::Regex;
 
 use crate::book::Book;
 use crate::exercises::{Exercise, Version};
+use crate::i18n::Tr;
 
 /// `{{#exercise CHAPTER NAME}}`; `\{{#exercise ...}}` is shown as written.
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
@@ -46,7 +47,13 @@ impl Exercises {
 
     /// Renders the placeholders of a page: the text, the exercises shown, and the problems
     /// as `(line, message)`.
+    #[cfg(test)]
     pub fn expand(&self, text: &str) -> (String, Vec<Key>, Problems) {
+        self.expand_in(text, &Tr::ENGLISH)
+    }
+
+    /// [`Exercises::expand`] for an edition: the task and the words around the code are `tr`'s.
+    pub fn expand_in(&self, text: &str, tr: &Tr<'_>) -> (String, Vec<Key>, Problems) {
         let mut out = String::with_capacity(text.len());
         let (mut shown, mut problems) = (Vec::new(), Vec::new());
         let mut last = 0;
@@ -67,7 +74,7 @@ impl Exercises {
             let key = (chapter.as_str().to_owned(), name.as_str().to_owned());
             match self.0.get(&key) {
                 Some(e) => {
-                    out.push_str(&render(e));
+                    out.push_str(&render(e, tr));
                     shown.push(key);
                 }
                 None => {
@@ -90,13 +97,19 @@ impl Exercises {
     }
 }
 
+/// The words an exercise adds around its code, for the translations (`i18n::ui`).
+pub const PASSES: &str = "A correct answer passes these tests";
+pub const SOLUTION: &str = "Solution";
+
 /// The markdown an exercise becomes.
-pub fn render(e: &Exercise) -> String {
+pub fn render(e: &Exercise, tr: &Tr<'_>) -> String {
     format!(
-        "{task}\n\n```rust\n{skeleton}```\n\nA correct answer passes these tests \
-         (`{command}`):\n\n```rust\n{tests}```\n\n<details class=\"solution\">\n\
-         <summary>Solution</summary>\n\n```rust\n{solution}```\n\n</details>\n",
-        task = e.task,
+        "{task}\n\n```rust\n{skeleton}```\n\n{passes} (`{command}`):\n\n```rust\n{tests}```\n\n\
+         <details class=\"solution\">\n<summary>{solution_word}</summary>\n\n```rust\n\
+         {solution}```\n\n</details>\n",
+        task = tr.md(&e.task),
+        passes = tr.ui(PASSES),
+        solution_word = tr.ui(SOLUTION),
         skeleton = e.code(Version::Skeleton),
         command = e.command(false),
         tests = e.tests_code(),

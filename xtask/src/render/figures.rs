@@ -22,6 +22,7 @@ use regex::Regex;
 use super::fragment::ratio_cells;
 use crate::book::Book;
 use crate::book::meta::ChapterMeta;
+use crate::i18n::Tr;
 use crate::results::{AllResults, fmt_value};
 
 /// `{{#measured ...}}`, `{{#quoted ...}}`, `{{#setting ...}}`, `{{#claim ...}}`; `\{{#...}}` is
@@ -64,7 +65,7 @@ impl Figures {
     }
 
     /// The text a placeholder stands for, or why it cannot be rendered.
-    pub fn render(&self, kind: &str, body: &str) -> Result<String, String> {
+    pub fn render(&self, kind: &str, body: &str, tr: &Tr<'_>) -> Result<String, String> {
         match kind {
             "setting" => {
                 if body.is_empty() {
@@ -72,13 +73,15 @@ impl Figures {
                 }
                 Ok(body.to_owned())
             }
+            // In a table row the bar is written `\|`, so that it does not end the cell.
             "quoted" => match body.split_once('|') {
                 Some((value, source)) if !value.trim().is_empty() && !source.trim().is_empty() => {
-                    Ok(format!("{} ({})", value.trim(), source.trim()))
+                    let value = value.trim().trim_end_matches('\\').trim_end();
+                    Ok(format!("{value} ({})", source.trim()))
                 }
                 _ => Err("`{{#quoted VALUE | SOURCE}}` needs a value and its source".into()),
             },
-            "claim" => self.claim(body),
+            "claim" => self.claim(body, tr),
             _ => self.measured(body),
         }
     }
@@ -91,7 +94,7 @@ impl Figures {
         }
     }
 
-    fn claim(&self, body: &str) -> Result<String, String> {
+    fn claim(&self, body: &str, tr: &Tr<'_>) -> Result<String, String> {
         let words: Vec<&str> = body.split_whitespace().collect();
         let [chapter, id] = words.as_slice() else {
             return Err("write `{{#claim CHAPTER ID}}`".into());
@@ -104,7 +107,7 @@ impl Figures {
                 verdict.against()
             ));
         }
-        Ok(crate::claims::render(chapter, claim, &verdict))
+        Ok(crate::claims::render(chapter, claim, &verdict, tr))
     }
 
     fn measured(&self, body: &str) -> Result<String, String> {
@@ -152,6 +155,11 @@ impl Figures {
 
     /// Renders every placeholder of a page; the problems are `(line, message)`.
     pub fn expand(&self, text: &str) -> (String, Vec<(usize, String)>) {
+        self.expand_in(text, &Tr::ENGLISH)
+    }
+
+    /// [`Figures::expand`] for an edition: the words a claim's note adds are `tr`'s.
+    pub fn expand_in(&self, text: &str, tr: &Tr<'_>) -> (String, Vec<(usize, String)>) {
         let mut problems = Vec::new();
         let mut out = String::with_capacity(text.len());
         let mut last = 0;
@@ -164,7 +172,7 @@ impl Figures {
                 continue;
             }
             let body = caps.get(3).map_or("", |m| m.as_str().trim());
-            match self.render(&caps[2], body) {
+            match self.render(&caps[2], body, tr) {
                 Ok(value) => out.push_str(&value),
                 Err(why) => {
                     let line = text[..whole.start()].matches('\n').count() + 1;

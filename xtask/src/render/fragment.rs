@@ -8,10 +8,60 @@ use std::fmt::Write as _;
 
 use crate::book::ChapterCrate;
 use crate::book::meta::{ChapterMeta, Cost};
+use crate::i18n::Tr;
 use crate::results::{
     ChapterResults, Stamp, WIDE_INTERVAL, compute_ratio, fmt_efficiency, fmt_ratio, fmt_value,
     is_wide,
 };
+
+/// The words of the fragments, for the translations (`i18n::ui`). `{name}`s are filled in.
+pub mod words {
+    pub const STAMP: &str = "Measured with {how} for {chapters} on {cpu}, {cores} cores, {date}, {rustc}{busy}. Run `cargo xtask bench` to replace these numbers with your machine's.";
+    pub const QUICK: &str = "`cargo xtask bench --quick` (short runs: rougher numbers)";
+    pub const BUSY: &str = "other programs used {share}% of the machine's CPU time meanwhile";
+    pub const BENCHMARK: &str = "benchmark";
+    pub const SOURCE: &str = "source";
+    pub const MEDIAN: &str = "median";
+    pub const INTERVAL: &str = "95% interval of the median";
+    pub const ONE_RUN: &str = "(one run)";
+    pub const WIDE: &str = "(wide)";
+    pub const WIDE_NOTE: &str = "Rows marked (wide) have a 95% interval wider than {percent}% of their median: too noisy to rank against their neighbours.";
+    pub const COMPARISON: &str = "comparison (the first / the second)";
+    pub const RATIO: &str = "ratio";
+    pub const EFFICIENCY: &str = "efficiency";
+    pub const NOT_MEASURED: &str = "not measured";
+    pub const BUSY_NOTE: &str = "Other programs took a good part of the cores during this run: the parallel speedups and efficiencies are lower than an idle machine would show.";
+    pub const EFFICIENCY_NOTE: &str = "Efficiency is the speedup per thread (per core where the parallel side uses one thread per core): 100% means no thread was wasted.";
+    pub const WHAT: &str = "what";
+    pub const COST_INTERVAL: &str = "95% interval";
+    pub const EXPLAINED_IN: &str = "explained in";
+    pub const NO_RESULTS: &str =
+        "Measured with `cargo xtask bench`: no chapter with these benchmarks has results yet.";
+
+    /// Every one of them.
+    pub const ALL: &[&str] = &[
+        STAMP,
+        QUICK,
+        BUSY,
+        BENCHMARK,
+        SOURCE,
+        MEDIAN,
+        INTERVAL,
+        ONE_RUN,
+        WIDE,
+        WIDE_NOTE,
+        COMPARISON,
+        RATIO,
+        EFFICIENCY,
+        NOT_MEASURED,
+        BUSY_NOTE,
+        EFFICIENCY_NOTE,
+        WHAT,
+        COST_INTERVAL,
+        EXPLAINED_IN,
+        NO_RESULTS,
+    ];
+}
 
 /// The first line of every generated fragment.
 pub fn marker(name: &str) -> String {
@@ -19,28 +69,29 @@ pub fn marker(name: &str) -> String {
 }
 
 /// The sentence saying how, where and when something was measured.
-pub fn stamp_text(s: &Stamp, chapters: &str) -> String {
+pub fn stamp_text(s: &Stamp, chapters: &str, tr: &Tr<'_>) -> String {
     let how = if s.quick {
-        "`cargo xtask bench --quick` (short runs: rougher numbers)"
+        tr.ui(words::QUICK)
     } else {
-        "`cargo xtask bench`"
+        "`cargo xtask bench`".to_owned()
     };
     // Other programs sharing the cores move the numbers, parallel speedups most of all.
     let busy = match s.others_cpu {
         Some(share) => format!(
-            "; other programs used {:.0}% of the machine's CPU time meanwhile",
-            share * 100.0
+            "; {}",
+            tr.ui(words::BUSY)
+                .replace("{share}", &format!("{:.0}", share * 100.0))
         ),
         None => String::new(),
     };
-    format!(
-        "Measured with {how} for {chapters} on {cpu}, {cores} cores, {date}, {rustc}{busy}. \
-         Run `cargo xtask bench` to replace these numbers with your machine's.",
-        cpu = s.cpu,
-        cores = s.cores,
-        date = s.date,
-        rustc = s.rustc,
-    )
+    tr.ui(words::STAMP)
+        .replace("{how}", &how)
+        .replace("{chapters}", chapters)
+        .replace("{cpu}", &s.cpu)
+        .replace("{cores}", &s.cores.to_string())
+        .replace("{date}", &s.date)
+        .replace("{rustc}", &s.rustc)
+        .replace("{busy}", &busy)
 }
 
 /// Table cells cannot hold `|` or backticks inside code spans.
@@ -68,24 +119,35 @@ pub fn render_fragment(
     results: &ChapterResults,
     meta: &ChapterMeta,
     plots: &[(String, String)],
+    tr: &Tr<'_>,
 ) -> String {
+    let t = |english: &str| tr.message(english).unwrap_or(english).to_owned();
     let name = &results.chapter;
     let mut md = String::new();
     let _ = writeln!(md, "{}\n", marker(name));
-    let _ = writeln!(md, "{}\n", stamp_text(&results.stamp, &format!("`{name}`")));
     let _ = writeln!(
         md,
-        "| benchmark | source | median | 95% interval of the median |"
+        "{}\n",
+        stamp_text(&results.stamp, &format!("`{name}`"), tr)
     );
-    let _ = writeln!(md, "| --- | --- | ---: | --- |");
+    table_head(
+        &mut md,
+        tr,
+        &[
+            (words::BENCHMARK, "---"),
+            (words::SOURCE, "---"),
+            (words::MEDIAN, "---:"),
+            (words::INTERVAL, "---"),
+        ],
+    );
     for m in &results.measurements {
         let interval = m.interval.map_or_else(
-            || "(one run)".to_owned(),
+            || tr.ui(words::ONE_RUN),
             |(lo, hi)| format!("{} – {}", fmt_value(lo, m.unit), fmt_value(hi, m.unit)),
         );
         // Too wide to rank against its neighbours: said where the reader looks.
         let interval = if is_wide(m) {
-            format!("{interval} (wide)")
+            format!("{interval} {}", tr.ui(words::WIDE))
         } else {
             interval
         };
@@ -98,11 +160,11 @@ pub fn render_fragment(
         );
     }
     if results.measurements.iter().any(is_wide) {
+        let percent = format!("{:.0}", WIDE_INTERVAL * 100.0);
         let _ = writeln!(
             md,
-            "\nRows marked (wide) have a 95% interval wider than {:.0}% of their median: too noisy \
-             to rank against their neighbours.",
-            WIDE_INTERVAL * 100.0
+            "\n{}",
+            tr.ui(words::WIDE_NOTE).replace("{percent}", &percent)
         );
     }
     for note in &results.notes {
@@ -112,19 +174,28 @@ pub fn render_fragment(
         .ratios
         .iter()
         .filter_map(|r| match ratio_cells(results, meta, &r.name) {
-            Some((value, eff)) => Some(format!("| {} | {value} | {eff} |", r.label)),
+            Some((value, eff)) => Some(format!("| {} | {value} | {eff} |", t(&r.label))),
             // A Python twin that could not run is said in its note above.
             None if r.numerator.starts_with("python/") && python_missing(results) => None,
-            None => Some(format!("| {} | not measured | |", r.label)),
+            None => Some(format!(
+                "| {} | {} | |",
+                t(&r.label),
+                tr.ui(words::NOT_MEASURED)
+            )),
         })
         .collect();
     let efficiencies = meta.ratios.iter().any(|r| r.efficiency.is_some());
     if !rows.is_empty() {
-        let _ = writeln!(
-            md,
-            "\n| comparison (the first / the second) | ratio | efficiency |"
+        md.push('\n');
+        table_head(
+            &mut md,
+            tr,
+            &[
+                (words::COMPARISON, "---"),
+                (words::RATIO, "---:"),
+                (words::EFFICIENCY, "---:"),
+            ],
         );
-        let _ = writeln!(md, "| --- | ---: | ---: |");
         for row in rows {
             let _ = writeln!(md, "{row}");
         }
@@ -132,21 +203,13 @@ pub fn render_fragment(
     // A quarter of the machine taken by others is half a core of two: enough to halve the
     // room a two-thread speedup needs.
     if efficiencies && results.stamp.others_cpu.is_some_and(|share| share >= 0.25) {
-        let _ = writeln!(
-            md,
-            "\nOther programs took a good part of the cores during this run: the parallel \
-             speedups and efficiencies are lower than an idle machine would show."
-        );
+        let _ = writeln!(md, "\n{}", tr.ui(words::BUSY_NOTE));
     }
     if efficiencies {
-        let _ = writeln!(
-            md,
-            "\nEfficiency is the speedup per thread (per core where the parallel side uses one \
-             thread per core): 100% means no thread was wasted."
-        );
+        let _ = writeln!(md, "\n{}", tr.ui(words::EFFICIENCY_NOTE));
     }
     for (file, title) in plots {
-        let _ = writeln!(md, "\n![{name}: {title}](generated/{file})");
+        let _ = writeln!(md, "\n![{name}: {}](generated/{file})", t(title));
     }
     md
 }
@@ -181,14 +244,22 @@ pub fn render_costs(
     all: &BTreeMap<String, ChapterResults>,
     costs: &[(String, Cost)],
     pages: &Pages,
+    tr: &Tr<'_>,
 ) -> String {
+    let t = |english: &str| tr.message(english).unwrap_or(english).to_owned();
     let mut md = String::new();
     let _ = writeln!(md, "{}\n", marker("costs"));
-    let _ = writeln!(
-        md,
-        "| what | median | 95% interval | benchmark | explained in |"
+    table_head(
+        &mut md,
+        tr,
+        &[
+            (words::WHAT, "---"),
+            (words::MEDIAN, "---:"),
+            (words::COST_INTERVAL, "---"),
+            (words::BENCHMARK, "---"),
+            (words::EXPLAINED_IN, "---"),
+        ],
     );
-    let _ = writeln!(md, "| --- | ---: | --- | --- | --- |");
     let mut rows: Vec<(f64, String)> = Vec::new();
     for (chapter, c) in costs {
         let found = all.get(chapter).and_then(|r| r.get(&c.id));
@@ -200,7 +271,7 @@ pub fn render_costs(
                     format!("{} – {}", fmt_value(lo, m.unit), fmt_value(hi, m.unit))
                 }),
             ),
-            None => (f64::INFINITY, "not measured".to_owned(), String::new()),
+            None => (f64::INFINITY, tr.ui(words::NOT_MEASURED), String::new()),
         };
         let (page, title) = pages
             .get(chapter)
@@ -209,9 +280,10 @@ pub fn render_costs(
         rows.push((
             order,
             format!(
-                "| {} | {median} | {interval} | `{}` (`cargo bench -p {chapter}`) | [{title}]({page}#{}) |",
-                c.what,
+                "| {} | {median} | {interval} | `{}` (`cargo bench -p {chapter}`) | [{}]({page}#{}) |",
+                t(&c.what),
                 cell(&c.id),
+                t(&title),
                 c.section
             ),
         ));
@@ -223,16 +295,22 @@ pub fn render_costs(
     let mut stamps: Vec<String> = all
         .iter()
         .filter(|(name, _)| costs.iter().any(|(c, _)| c == *name))
-        .map(|(name, r)| format!("- {}", stamp_text(&r.stamp, &format!("`{name}`"))))
+        .map(|(name, r)| format!("- {}", stamp_text(&r.stamp, &format!("`{name}`"), tr)))
         .collect();
     if stamps.is_empty() {
-        stamps.push(
-            "- Measured with `cargo xtask bench`: no chapter with these benchmarks has results yet."
-                .to_owned(),
-        );
+        stamps.push(format!("- {}", tr.ui(words::NO_RESULTS)));
     }
     let _ = writeln!(md, "\n{}", stamps.join("\n"));
     md
+}
+
+/// A table's heading row, in `tr`'s language, and its alignment row: `(heading, "---" or
+/// "---:")` for each column.
+fn table_head(md: &mut String, tr: &Tr<'_>, columns: &[(&'static str, &str)]) {
+    let headings: Vec<String> = columns.iter().map(|(heading, _)| tr.ui(heading)).collect();
+    let aligns: Vec<&str> = columns.iter().map(|(_, align)| *align).collect();
+    let _ = writeln!(md, "| {} |", headings.join(" | "));
+    let _ = writeln!(md, "| {} |", aligns.join(" | "));
 }
 
 #[cfg(test)]
@@ -261,7 +339,7 @@ mod tests {
     fn a_fragment_has_its_table_ratios_and_plots() {
         let r = results("scaling", 2, vec![m("p/1", 20.0), m("p/2", 10.5)]);
         let plots = [("scaling-speedup.svg".to_owned(), "Speedup".to_owned())];
-        let md = render_fragment(&r, &meta(), &plots);
+        let md = render_fragment(&r, &meta(), &plots, &Tr::ENGLISH);
         assert!(md.starts_with(&marker("scaling")), "{md}");
         assert!(
             md.contains("| `p/2` | `benches/x.rs` | 10.5 ns | 9.45 ns – 11.6 ns (wide) |"),
@@ -293,7 +371,7 @@ mod tests {
             "scaling".to_owned(),
             ("scaling.md".to_owned(), "Scaling".to_owned()),
         )]);
-        let md = render_costs(&all, &costs, &pages);
+        let md = render_costs(&all, &costs, &pages, &Tr::ENGLISH);
         let rows: Vec<&str> = md
             .lines()
             .filter(|l| l.starts_with("| ") && !l.starts_with("| what") && !l.starts_with("| ---"))

@@ -20,6 +20,7 @@ use anyhow::Result;
 
 use crate::book::Book;
 use crate::files::write_if_changed;
+use crate::i18n::Tr;
 use crate::problem::Problem;
 use crate::results::AllResults;
 
@@ -45,6 +46,12 @@ pub struct Generated {
 /// Every generated file, from the results: each measuring chapter's plots (those with data)
 /// and its fragment, then, when the book has a costs page, its table and its chart.
 pub fn files(book: &Book, all: &AllResults) -> Result<Vec<Generated>> {
+    files_in(book, all, &Tr::ENGLISH)
+}
+
+/// [`files`] in an edition: a translation renders the fragments' words in its language (the
+/// drawings stay as they are).
+pub fn files_in(book: &Book, all: &AllResults, tr: &Tr<'_>) -> Result<Vec<Generated>> {
     let mut files = Vec::new();
     for krate in book.ws.crates.iter().filter(|c| c.measures()) {
         let Some(results) = all.get(&krate.name) else {
@@ -56,11 +63,11 @@ pub fn files(book: &Book, all: &AllResults) -> Result<Vec<Generated>> {
         let plots = meta
             .speedup_plots
             .iter()
-            .map(|p| (&p.file, &p.title, plot::draw_speedup(p, results)))
+            .map(|p| (&p.file, &p.title, plot::draw_speedup(p, results, tr)))
             .chain(
                 meta.bar_plots
                     .iter()
-                    .map(|p| (&p.file, &p.title, plot::draw_bars(p, results))),
+                    .map(|p| (&p.file, &p.title, plot::draw_bars(p, results, tr))),
             );
         for (file, title, svg) in plots {
             if let Some(text) = svg? {
@@ -74,7 +81,7 @@ pub fn files(book: &Book, all: &AllResults) -> Result<Vec<Generated>> {
         }
         files.push(Generated {
             file: format!("{}.md", krate.name),
-            text: fragment::render_fragment(results, meta, &shown),
+            text: fragment::render_fragment(results, meta, &shown, tr),
             chapter,
         });
     }
@@ -83,12 +90,12 @@ pub fn files(book: &Book, all: &AllResults) -> Result<Vec<Generated>> {
         let pages = book.page_links();
         files.push(Generated {
             file: "costs.md".into(),
-            text: fragment::render_costs(all, &costs, &pages),
+            text: fragment::render_costs(all, &costs, &pages, tr),
             chapter: None,
         });
         files.push(Generated {
             file: ladder::FILE.into(),
-            text: ladder::draw_ladder(all, &costs, &pages)?,
+            text: ladder::draw_ladder(all, &costs, &pages, tr)?,
             chapter: None,
         });
     }

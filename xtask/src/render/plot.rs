@@ -3,6 +3,7 @@
 use anyhow::Result;
 
 use crate::book::meta::{BarPlot, SpeedupPlot};
+use crate::i18n::Tr;
 use crate::results::{ChapterResults, speedup_points};
 
 const COLORS: [plotters::style::RGBColor; 4] = [
@@ -12,10 +13,24 @@ const COLORS: [plotters::style::RGBColor; 4] = [
     plotters::style::RGBColor(148, 103, 189),
 ];
 
+/// The plots' words, for the translations (`i18n::ui`); `{cores}` is filled in.
+pub mod words {
+    pub const SPEEDUP: &str = "speedup (times faster)";
+    pub const CEILING: &str = "{cores} cores: the ceiling";
+    pub const NANOS: &str = "nanoseconds per call (log scale)";
+
+    pub const ALL: &[&str] = &[SPEEDUP, CEILING, NANOS];
+}
+
 /// Draws a speedup plot as SVG text; `None` when no series has a point.
-pub fn draw_speedup(plot: &SpeedupPlot, results: &ChapterResults) -> Result<Option<String>> {
+pub fn draw_speedup(
+    plot: &SpeedupPlot,
+    results: &ChapterResults,
+    tr: &Tr<'_>,
+) -> Result<Option<String>> {
+    let t = |english: &str| tr.message(english).unwrap_or(english).to_owned();
     use plotters::prelude::*;
-    let lines: Vec<(&str, Vec<(f64, f64)>)> = plot
+    let lines: Vec<(String, Vec<(f64, f64)>)> = plot
         .series
         .iter()
         .map(|s| {
@@ -23,9 +38,9 @@ pub fn draw_speedup(plot: &SpeedupPlot, results: &ChapterResults) -> Result<Opti
                 .into_iter()
                 .map(|(x, y)| (if plot.log_x { x.log10() } else { x }, y))
                 .collect();
-            (s.name.as_str(), pts)
+            (t(&s.name), pts)
         })
-        .filter(|(_, p): &(&str, Vec<_>)| !p.is_empty())
+        .filter(|(_, p): &(String, Vec<_>)| !p.is_empty())
         .collect();
     if lines.is_empty() {
         return Ok(None);
@@ -45,7 +60,7 @@ pub fn draw_speedup(plot: &SpeedupPlot, results: &ChapterResults) -> Result<Opti
         let root = SVGBackend::with_string(&mut svg, (720, 420)).into_drawing_area();
         root.fill(&WHITE)?;
         let mut chart = ChartBuilder::on(&root)
-            .caption(&plot.title, ("sans-serif", 20))
+            .caption(t(&plot.title), ("sans-serif", 20))
             .margin(12)
             .x_label_area_size(45)
             .y_label_area_size(55)
@@ -60,14 +75,16 @@ pub fn draw_speedup(plot: &SpeedupPlot, results: &ChapterResults) -> Result<Opti
         };
         chart
             .configure_mesh()
-            .x_desc(&plot.x_label)
-            .y_desc("speedup (times faster)")
+            .x_desc(t(&plot.x_label))
+            .y_desc(tr.ui(words::SPEEDUP))
             // One label per whole number: thread counts, or whole decades on a log axis.
             .x_labels(whole_numbers(x0, x1).len())
             .x_label_formatter(&x_fmt)
             .y_label_formatter(&|v| format!("{v:.1}"))
             .draw()?;
-        let ceiling = format!("{} cores: the ceiling", results.stamp.cores);
+        let ceiling = tr
+            .ui(words::CEILING)
+            .replace("{cores}", &results.stamp.cores.to_string());
         chart
             .draw_series(DashedLineSeries::new(
                 vec![(x0 - pad, cores), (x1 + pad, cores)],
@@ -81,7 +98,7 @@ pub fn draw_speedup(plot: &SpeedupPlot, results: &ChapterResults) -> Result<Opti
             let color = COLORS[i % COLORS.len()];
             chart
                 .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))?
-                .label(*name)
+                .label(name.as_str())
                 .legend(move |(x, y)| {
                     PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
                 });
@@ -105,8 +122,9 @@ fn whole_numbers(lo: f64, hi: f64) -> Vec<f64> {
 }
 
 /// Draws a horizontal bar chart of medians (log time axis); `None` when nothing matches.
-pub fn draw_bars(plot: &BarPlot, results: &ChapterResults) -> Result<Option<String>> {
+pub fn draw_bars(plot: &BarPlot, results: &ChapterResults, tr: &Tr<'_>) -> Result<Option<String>> {
     use plotters::prelude::*;
+    let t = |english: &str| tr.message(english).unwrap_or(english).to_owned();
     let bars: Vec<(String, f64)> = results
         .measurements
         .iter()
@@ -135,7 +153,7 @@ pub fn draw_bars(plot: &BarPlot, results: &ChapterResults) -> Result<Option<Stri
         let root = SVGBackend::with_string(&mut svg, (720, 60 + 30 * n as u32)).into_drawing_area();
         root.fill(&WHITE)?;
         let mut chart = ChartBuilder::on(&root)
-            .caption(&plot.title, ("sans-serif", 18))
+            .caption(t(&plot.title), ("sans-serif", 18))
             .margin(12)
             // Room for the last label, centred on the right edge.
             .margin_right(30)
@@ -156,7 +174,7 @@ pub fn draw_bars(plot: &BarPlot, results: &ChapterResults) -> Result<Option<Stri
         chart
             .configure_mesh()
             .disable_y_mesh()
-            .x_desc("nanoseconds per call (log scale)")
+            .x_desc(tr.ui(words::NANOS))
             .x_labels((hi - lo) as usize + 1)
             .x_label_formatter(&|v| format!("{}", 10f64.powf(*v).round()))
             .y_labels(2 * n + 1)
