@@ -3,6 +3,8 @@
 //! Hangul with real glyphs (not the boxes of a missing font), and the language picker moves
 //! between the same page in both editions.
 
+use std::path::Path;
+
 use anyhow::{Result, ensure};
 
 use crate::page::{
@@ -62,7 +64,19 @@ pub fn every_korean_page(session: &Session, korean: &[Chapter]) -> Result<()> {
                 !src.contains("/diagrams/") || src.contains("/diagrams/ko/"),
                 "{url}: shows the English drawing {src}"
             );
-            drawings += usize::from(src.contains("/diagrams/ko/"));
+            // A drawing an example draws in Korean too (`generated/ko/`) is shown in Korean.
+            if let Some(name) = src.split("/generated/").nth(1) {
+                let korean_copy = Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("../book/src/generated/ko")
+                    .join(name);
+                ensure!(
+                    !korean_copy.is_file(),
+                    "{url}: shows the English {src}, although {} exists",
+                    korean_copy.display()
+                );
+            }
+            drawings +=
+                usize::from(src.contains("/diagrams/ko/") || src.contains("/generated/ko/"));
         }
         check_requests_stay_local(tab, origin)?;
         let text = eval_string(tab, "document.querySelector('main').innerText")?;

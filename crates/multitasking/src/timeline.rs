@@ -3,8 +3,11 @@
 //! [`bars`] reads a journal (the [`Event`]s the cooks noted) and turns it into bars: who was
 //! busy with what, from which kitchen minute to which. [`svg`] draws panels of such bars one
 //! above the other, on the same time scale. Nothing in the picture is typed by hand, so it
-//! cannot drift from what the program does.
+//! cannot drift from what the program does. Every word it shows goes through [`Words`], so the
+//! same drawing can be made in another language.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use crate::kitchen::{Event, Kind, Who};
@@ -92,13 +95,75 @@ pub struct Panel {
     pub ready: u128,
 }
 
-/// Splits `text` into lines of at most `width` characters, at spaces (a longer word gets a
-/// line of its own).
+/// The words a drawing shows, in English or in a translation. Each phrase is looked up whole,
+/// as the drawing would show it in English; a phrase with no translation stays English. A
+/// phrase that holds a number says so with a placeholder (`ready after {minutes} minutes`),
+/// so that its translation does not depend on the run.
+#[derive(Debug, Default)]
+pub struct Words {
+    translated: HashMap<String, String>,
+    /// Every phrase asked for, once, in the order the drawing asked.
+    asked: RefCell<Vec<String>>,
+}
+
+impl Words {
+    /// A translation from lines of `English<TAB>translation` (blank lines are skipped).
+    pub fn parse(text: &str) -> Result<Words, String> {
+        let mut translated = HashMap::new();
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let (english, shown) = line
+                .split_once('\t')
+                .ok_or_else(|| format!("line {}: expected `English<TAB>translation`", i + 1))?;
+            translated.insert(english.to_owned(), shown.to_owned());
+        }
+        Ok(Words {
+            translated,
+            asked: RefCell::default(),
+        })
+    }
+
+    /// What to show for `english`.
+    pub fn get(&self, english: &str) -> String {
+        let mut asked = self.asked.borrow_mut();
+        if !asked.iter().any(|a| a == english) {
+            asked.push(english.to_owned());
+        }
+        self.translated
+            .get(english)
+            .cloned()
+            .unwrap_or_else(|| english.to_owned())
+    }
+
+    /// Every English phrase asked for so far, in order: the list a translator works from.
+    pub fn asked(&self) -> Vec<String> {
+        self.asked.borrow().clone()
+    }
+}
+
+/// A text's width in units of a Latin letter: a Hangul syllable or a CJK character is drawn
+/// about twice as wide.
+fn units(text: &str) -> usize {
+    text.chars()
+        .map(|c| {
+            if ('\u{1100}'..'\u{2000}').contains(&c) || c >= '\u{2E80}' {
+                2
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+/// Splits `text` into lines of at most `width` units (a Latin letter is one, a Hangul
+/// syllable two), at spaces (a longer word gets a line of its own).
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for word in text.split_whitespace() {
         match lines.last_mut() {
-            Some(line) if line.len() + 1 + word.len() <= width => {
+            Some(line) if units(line) + 1 + units(word) <= width => {
                 line.push(' ');
                 line.push_str(word);
             }
@@ -114,7 +179,7 @@ fn escape(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
-const LEFT: u32 = 76; // x of minute 0; the lane names go left of it
+const LEFT: u32 = 76; // x of minute 0 at the least; the lane names go left of it
 const RIGHT_MARGIN: u32 = 48; // room for "ready" right of the last minute
 const BAR_HEIGHT: u32 = 50;
 const LANE_GAP: u32 = 8;
@@ -123,15 +188,29 @@ const WORK_FILL: &str = "#c7e9c0";
 const WAIT_FILL: &str = "#fdd0a2";
 
 /// Draws the panels one above the other, all on the same scale: `minute_px` pixels per
-/// kitchen minute. The output depends only on its arguments, byte for byte.
-pub fn svg(panels: &[Panel], minute_px: u32) -> String {
+/// kitchen minute, with `words` for every word shown. The output depends only on its
+/// arguments, byte for byte.
+pub fn svg(panels: &[Panel], minute_px: u32, words: &Words) -> String {
     let px = u128::from(minute_px);
     let last_minute = panels
         .iter()
         .flat_map(|panel| panel.bars.iter().map(|bar| bar.to).chain([panel.ready]))
         .max()
         .unwrap_or(0);
-    let x = |minute: u128| u128::from(LEFT) + minute * px;
+    let lane_name = |who: &Who| {
+        escape(&words.get(match who {
+            Who::Cook => "cook",
+            Who::Stove => "stove",
+        }))
+    };
+    // Room for the longest lane name (about 7 pixels a unit at its 13-pixel size).
+    let widest = [Who::Cook, Who::Stove]
+        .iter()
+        .map(|who| units(&lane_name(who)))
+        .max()
+        .unwrap_or(0);
+    let left = u128::from(LEFT).max(20 + 7 * widest as u128 + 8);
+    let x = |minute: u128| left + minute * px;
     let width = x(last_minute) + u128::from(RIGHT_MARGIN);
     // Characters that fit in a bar: about 0.55 of the font size each, with a little padding.
     let fits = |from: u128, to: u128| {
@@ -164,10 +243,7 @@ pub fn svg(panels: &[Panel], minute_px: u32) -> String {
             );
         }
         for who in &lanes {
-            let name = match who {
-                Who::Cook => "cook",
-                Who::Stove => "stove",
-            };
+            let name = lane_name(who);
             let middle = y + u128::from(BAR_HEIGHT) / 2;
             let _ = writeln!(
                 body,
@@ -185,7 +261,7 @@ pub fn svg(panels: &[Panel], minute_px: u32) -> String {
                     x(bar.from),
                     (bar.to - bar.from) * px
                 );
-                let lines = wrap(&bar.label, fits(bar.from, bar.to));
+                let lines = wrap(&words.get(&bar.label), fits(bar.from, bar.to));
                 let line_height = u128::from(FONT) + 2;
                 let count = lines.len() as u128;
                 // Centre the block of lines in the bar (y is a text baseline).
@@ -212,9 +288,10 @@ pub fn svg(panels: &[Panel], minute_px: u32) -> String {
         );
         let _ = writeln!(
             body,
-            r##"  <text x="{}" y="{}" font-size="12" fill="#b2182b">ready</text>"##,
+            r##"  <text x="{}" y="{}" font-size="12" fill="#b2182b">{}</text>"##,
             ready + 4,
-            top + u128::from(BAR_HEIGHT) / 2 + 4
+            top + u128::from(BAR_HEIGHT) / 2 + 4,
+            escape(&words.get("ready"))
         );
         // The time axis.
         let axis = bottom;
@@ -240,9 +317,10 @@ pub fn svg(panels: &[Panel], minute_px: u32) -> String {
         }
         let _ = writeln!(
             body,
-            r##"  <text x="{}" y="{}" font-size="11" text-anchor="end" fill="#444">minute</text>"##,
-            LEFT - 10,
-            axis + 17
+            r##"  <text x="{}" y="{}" font-size="11" text-anchor="end" fill="#444">{}</text>"##,
+            left - 10,
+            axis + 17,
+            escape(&words.get("minute"))
         );
         y = axis + 24;
     }
@@ -263,7 +341,7 @@ pub fn svg(panels: &[Panel], minute_px: u32) -> String {
             body,
             r##"  <text x="{}" y="{y}" font-size="12" fill="#111">{}</text>"##,
             legend_x + 30,
-            escape(text)
+            escape(&words.get(text))
         );
         legend_x += 270;
     }
@@ -276,13 +354,17 @@ pub fn svg(panels: &[Panel], minute_px: u32) -> String {
     );
     let _ = writeln!(
         svg,
-        r#"  <title id="title">The ramen kitchen's timeline</title>"#
+        r#"  <title id="title">{}</title>"#,
+        escape(&words.get("The ramen kitchen's timeline"))
     );
     let titles: Vec<&str> = panels.iter().map(|panel| panel.title.as_str()).collect();
+    let desc = words.get(
+        "Drawn from the kitchen's journal, one panel per run: {panels}. Each bar is what the cook or the stove was busy with, from minute to minute.",
+    );
     let _ = writeln!(
         svg,
-        r#"  <desc id="desc">Drawn from the kitchen's journal, one panel per run: {}. Each bar is what the cook or the stove was busy with, from minute to minute.</desc>"#,
-        escape(&titles.join("; "))
+        r#"  <desc id="desc">{}</desc>"#,
+        escape(&desc.replace("{panels}", &titles.join("; ")))
     );
     let _ = writeln!(
         svg,
@@ -372,12 +454,35 @@ mod tests {
             ],
             ready: 3,
         };
-        let drawing = svg(&[panel], 50);
+        let drawing = svg(&[panel], 50, &Words::default());
         assert!(drawing.starts_with("<svg "));
         assert!(drawing.ends_with("</svg>\n"));
         assert!(drawing.contains("salt &amp; pepper"));
         assert!(drawing.contains(r#"width="100" height="50""#), "{drawing}");
         assert!(drawing.contains(r#"width="150" height="50""#), "{drawing}");
         assert!(drawing.contains(">stove</text>"));
+    }
+
+    #[test]
+    fn a_translated_drawing_shows_the_translation_of_every_phrase_asked() {
+        let panel = Panel {
+            title: "title".to_owned(),
+            bars: vec![bar(Who::Cook, 0, 1, "crack an egg into a bowl", Kind::Work)],
+            ready: 1,
+        };
+        let words = Words::parse("cook\t요리사\n\ncrack an egg into a bowl\t달걀 깨기\n").unwrap();
+        let drawing = svg(&[panel], 56, &words);
+        assert!(drawing.contains(">요리사</text>"), "{drawing}");
+        // Two syllables are as wide as four letters: a 56-pixel bar takes them two by two.
+        assert!(drawing.contains(">달걀</text>"), "{drawing}");
+        assert!(drawing.contains(">깨기</text>"), "{drawing}");
+        // Not translated: shown in English, and still listed for a translator.
+        assert!(drawing.contains(">ready</text>"), "{drawing}");
+        let asked = words.asked();
+        assert_eq!(asked[..2], ["cook", "stove"]);
+        assert!(asked.iter().any(|w| w == "crack an egg into a bowl"));
+        assert!(asked.iter().any(|w| w == "ready"));
+        assert!(asked.iter().any(|w| w.contains("{panels}")));
+        assert!(Words::parse("no tab here").is_err());
     }
 }

@@ -52,6 +52,12 @@ pub struct Diagram {
     pub args: Vec<String>,
     /// Its file under `book/src/generated/`.
     pub file: String,
+    /// The example takes `--list-words` (print the English phrases the drawing shows, one
+    /// per line) and `--words FILE` (draw with `English<TAB>translation` lines instead): the
+    /// list is kept as `FILE.words` beside the drawing, its phrases are translated in
+    /// `po/LANG.po`, and each translation's drawing is `generated/LANG/FILE`.
+    #[serde(default)]
+    pub words: bool,
 }
 
 /// `time(numerator) / time(denominator)`; for a speedup the slow side is the numerator, so

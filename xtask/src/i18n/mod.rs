@@ -34,7 +34,8 @@ pub fn translations(root: &std::path::Path) -> Vec<String> {
 
 /// Every message of the book's English sources, in the book's order: the book's title and
 /// description, `SUMMARY.md`, the pages, each chapter's metadata words (ratio labels, plot
-/// titles, costs) and exercises' tasks, and the phrases the renderers add.
+/// titles, costs), the phrases of the drawings examples draw, exercises' tasks, and the
+/// phrases the renderers add.
 pub fn messages(book: &Book) -> Result<Vec<Message>> {
     let root = book.root();
     let mut all = Vec::new();
@@ -93,6 +94,18 @@ pub fn messages(book: &Book) -> Result<Vec<Message>> {
                 line,
                 msgid: words.clone(),
             });
+        }
+        // The phrases of each drawing an example draws in any language, as it lists them.
+        for diagram in meta.diagrams.iter().filter(|d| d.words) {
+            let list = book.generated_dir().join(format!("{}.words", diagram.file));
+            let text = std::fs::read_to_string(&list).unwrap_or_default();
+            for (i, phrase) in text.lines().enumerate() {
+                all.push(Message {
+                    file: book.display(&list),
+                    line: i + 1,
+                    msgid: phrase.to_owned(),
+                });
+            }
         }
         for e in crate::exercises::of_chapter(krate, root)? {
             // The task starts at the module doc's first line with words after the title.

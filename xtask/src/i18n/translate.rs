@@ -72,8 +72,15 @@ impl Translation {
             }
         }
         config.build.build_dir = config.build.build_dir.join(lang);
-        // mdBook's 404 page finds the book's files from the site's root.
-        config.set("output.html.site-url", format!("/{lang}/"))?;
+        // mdBook's 404 page finds the book's files from `site-url` (default `/`): the
+        // translation's are one folder further down.
+        let site = config
+            .get::<String>("output.html.site-url")?
+            .unwrap_or_else(|| "/".to_owned());
+        config.set(
+            "output.html.site-url",
+            format!("{}/{lang}/", site.trim_end_matches('/')),
+        )?;
         Ok(())
     }
 
@@ -86,10 +93,30 @@ impl Translation {
             .filter(|f| f.file.ends_with(".md"))
             .map(|f| (format!("{{{{#include generated/{}}}}}", f.file), f.text))
             .collect();
+        // Drawings an example draws in this language too (`check/diagrams.rs`).
+        let drawn = book
+            .chapters()
+            .into_iter()
+            .flat_map(|c| c.krate.meta.diagrams.iter().filter(|d| d.words))
+            .filter(|d| {
+                book.generated_dir()
+                    .join(&self.lang)
+                    .join(&d.file)
+                    .is_file()
+            })
+            .map(|d| {
+                (
+                    format!("(generated/{})", d.file),
+                    format!("(generated/{}/{})", self.lang, d.file),
+                )
+            });
         Ok(TranslatePages {
             translation: self.clone(),
             generated,
-            diagrams: super::diagrams::translated(book, &self.lang),
+            diagrams: super::diagrams::translated(book, &self.lang)
+                .into_iter()
+                .chain(drawn)
+                .collect(),
         })
     }
 }
@@ -123,7 +150,8 @@ pub struct TranslatePages {
     translation: Translation,
     /// `{{#include generated/FILE.md}}` and what it stands for in this language.
     generated: Vec<(String, String)>,
-    /// `(diagrams/NAME.svg)` and `(diagrams/LANG/NAME.svg)`, for each drawing translated.
+    /// `(diagrams/NAME.svg)` and `(diagrams/LANG/NAME.svg)`, for each drawing translated, and
+    /// the same for `generated/` drawings that an example draws in this language.
     diagrams: Vec<(String, String)>,
 }
 
@@ -361,5 +389,24 @@ mod tests {
             mdbook_i18n_helpers::translate_events(&events, &translation.catalog).unwrap();
         let (theirs, _) = mdbook_i18n_helpers::reconstruct_markdown(&translated, None).unwrap();
         assert_eq!(emphasised(&theirs), 0, "{theirs}");
+    }
+
+    #[test]
+    fn a_translation_is_one_folder_below_the_english_site() {
+        let translation = Translation {
+            lang: "ko".to_owned(),
+            catalog: Arc::new(Catalog::new(polib::metadata::CatalogMetadata::new())),
+        };
+        for (english, korean) in [(None, "/ko/"), (Some("/book/"), "/book/ko/")] {
+            let mut config = Config::default();
+            if let Some(site) = english {
+                config.set("output.html.site-url", site).unwrap();
+            }
+            translation.configure(&mut config).unwrap();
+            let site: Option<String> = config.get("output.html.site-url").unwrap();
+            assert_eq!(site.as_deref(), Some(korean));
+            assert_eq!(config.book.language.as_deref(), Some("ko"));
+            assert!(config.build.build_dir.ends_with("ko"));
+        }
     }
 }

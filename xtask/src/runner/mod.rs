@@ -27,7 +27,9 @@ use nix::sys::signal::Signal;
 use nix::sys::wait::WaitStatus;
 
 pub use groups::install_interrupt_handler;
-pub use procfs::{NotSupported, children_of_self, kill_leftover_children, processes_matching};
+pub use procfs::{
+    NotSupported, SWEEP_PAUSE, children_of_self, kill_leftover_children, processes_matching,
+};
 pub use streaming::{Streaming, output, spawn_streaming, status};
 
 /// More output than this is cut, keeping its end: an example that floods its output is broken

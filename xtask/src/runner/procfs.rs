@@ -7,6 +7,7 @@
 
 use std::fmt;
 use std::path::Path;
+use std::sync::{Mutex, PoisonError};
 
 use nix::sys::signal::{Signal, kill};
 use nix::sys::wait::{WaitPidFlag, waitpid};
@@ -122,6 +123,12 @@ pub(crate) fn processes_matching_at(root: &Path, needle: &str) -> Result<Vec<i32
         .collect())
 }
 
+/// For the test of the sweep below only (`tests/sweep.rs`): something to run between the
+/// sweep's look at the registry of running programs and its look at the process table, where
+/// another thread starting a program must wait.
+#[doc(hidden)]
+pub static SWEEP_PAUSE: Mutex<Option<fn()>> = Mutex::new(None);
+
 /// Kills and reaps every child left (see [`children_of_self`]) but the members of the
 /// process groups of programs still running (another command's, in the same process); returns
 /// the ones that were still running. Orphans that had already ended (zombies handed to us as
@@ -130,6 +137,10 @@ pub(crate) fn processes_matching_at(root: &Path, needle: &str) -> Result<Vec<i32
 pub fn kill_leftover_children() -> Result<Vec<(i32, String)>, NotSupported> {
     let me = i32::try_from(std::process::id()).map_err(|_| NotSupported)?;
     super::groups::with_live_groups(|running_groups| {
+        let pause = *SWEEP_PAUSE.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(pause) = pause {
+            pause();
+        }
         let mut running = Vec::new();
         let leftovers = table()?
             .into_iter()
