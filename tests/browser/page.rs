@@ -146,6 +146,12 @@ pub fn search(tab: &Tab, query: &str, expect: &[&str]) -> Result<()> {
         false,
     )?;
     tab.type_str(query)?;
+    // mdBook searches on `keyup`, which typing Hangul (text inserted, as an input method
+    // does) does not send.
+    tab.evaluate(
+        "document.querySelector('#mdbook-searchbar').dispatchEvent(new KeyboardEvent('keyup'))",
+        false,
+    )?;
     let (mut header, mut results) = (String::new(), String::new());
     let waited = wait_until(
         || {

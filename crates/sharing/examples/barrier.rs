@@ -43,9 +43,7 @@ fn main() -> Result<()> {
     });
     // ANCHOR_END: barrier
     let log = log.into_inner().unwrap_or_else(PoisonError::into_inner);
-    let last_prep = log.iter().rposition(|l| l.ends_with("prepped"));
-    let first_cooking = log.iter().position(|l| l.ends_with("cooking"));
-    let in_step = matches!((last_prep, first_cooking), (Some(p), Some(c)) if p < c);
+    let in_step = sharing::phases::prepped_before_cooking(&log);
     println!("every cook prepped before any cook cooked: {in_step}");
     Ok(())
 }

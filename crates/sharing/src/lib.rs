@@ -18,6 +18,7 @@ pub mod exercises;
 pub mod ids;
 pub mod padding;
 pub mod parts;
+pub mod phases;
 pub mod queue;
 pub mod spin;
 

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod diagrams;
 pub mod extract;
 pub mod lint;
+pub mod search;
 pub mod translate;
 pub mod ui;
 

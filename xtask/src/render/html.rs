@@ -62,6 +62,9 @@ pub fn build(book: &Book, translation: Option<&Translation>) -> Result<PathBuf> 
     });
     md.build().context("mdbook could not render the book")?;
     let out = md.build_dir_for("html");
+    if translation.is_some() {
+        i18n::search::reindex(&out)?;
+    }
     for f in drawn {
         let path = out.join("generated").join(&f.file);
         std::fs::write(&path, f.text)
