@@ -20,7 +20,7 @@ mod server;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
@@ -110,8 +110,7 @@ fn the_korean_edition_renders_hangul_and_the_picker_moves_between_editions() -> 
     let Some(session) = Session::start()? else {
         return Ok(());
     };
-    let book = xtask::book::Book::load(&workspace_tests::root())?;
-    let ko = xtask::i18n::Translation::load(&book, "ko")?;
+    let ko = xtask::i18n::Translation::load(workspace_tests::book(), "ko")?;
     let korean: Vec<Chapter> = session
         .chapters
         .iter()
@@ -141,6 +140,34 @@ fn solutions_start_closed_and_open_on_a_click() -> Result<()> {
     };
     figures::every_solution_opens(&session)?;
     session.finish()
+}
+
+/// Both editions, built once for all the tests of this program (a build renders every page
+/// of both), and copied to `target/browser-test/book/`: others may rebuild target/book
+/// (`cargo xtask check`) while we browse.
+fn built_book() -> Result<&'static Path> {
+    static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    let built = BUILT.get_or_init(|| {
+        let build = || -> Result<PathBuf> {
+            // Every edition: the English book, each translation under `LANG/` inside it.
+            let index = xtask::render::html::build_all(workspace_tests::book())?.remove(0);
+            let copy = workspace_tests::target_dir().join("browser-test/book");
+            if copy.exists() {
+                fs::remove_dir_all(&copy)?;
+            }
+            xtask::files::copy_tree(
+                index.parent().context("index.html has a folder")?,
+                &copy,
+                &|_| false,
+            )?;
+            Ok(copy)
+        };
+        build().map_err(|e| format!("{e:#}"))
+    });
+    match built {
+        Ok(dir) => Ok(dir),
+        Err(e) => bail!("the book did not build: {e}"),
+    }
 }
 
 /// A chapter as SUMMARY.md lists it.
@@ -214,17 +241,9 @@ impl Session {
             return Ok(None);
         };
         let root = workspace_tests::root();
-        let book = xtask::book::Book::load(&root)?;
-        // Every edition: the English book, each translation under `LANG/` inside it.
-        let index = xtask::render::html::build_all(&book)?.remove(0);
-        // Serve a snapshot: others may rebuild target/book (`cargo xtask check`) while we
-        // browse.
+        // Each session serves its own copy, where a test may add a page of its own.
         let snapshot = tempfile::tempdir()?;
-        xtask::files::copy_tree(
-            index.parent().context("index.html has a folder")?,
-            snapshot.path(),
-            &|_| false,
-        )?;
+        xtask::files::copy_tree(built_book()?, snapshot.path(), &|_| false)?;
         let chapters = summary_chapters(&root.join("book/src/SUMMARY.md"))?;
         ensure!(!chapters.is_empty(), "SUMMARY.md lists no chapter");
         let shots = workspace_tests::target_dir().join("screenshots");
