@@ -6,8 +6,9 @@
 //!   flag is `-h`, which clap keeps for `--help`.
 //! - `dataflow --launch 2`: start processes 0 and 1 of this program on 127.0.0.1 and wait.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::thread;
 use std::time::Duration;
 
@@ -60,11 +61,23 @@ struct Args {
     launched: bool,
 }
 
-fn main() -> Result<()> {
+fn main() -> ExitCode {
     let args = Args::parse();
-    match args.launch {
+    let ended = match args.launch {
         Some(processes) => launcher(&args, processes),
         None => worker(&args),
+    };
+    match ended {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // A worker's stdout and stderr share the launcher's pipe, and timely's network
+            // thread prints "awaiting connections" to stdout while it waits: that line once
+            // landed in the middle of the error, and sometimes came after it. So the error is
+            // one write, made while this thread holds stdout, and the process ends holding it.
+            let _quiet = std::io::stdout().lock();
+            let _ = std::io::stderr().write_all(format!("Error: {e:?}\n").as_bytes());
+            std::process::exit(1)
+        }
     }
 }
 
