@@ -133,6 +133,40 @@ fn a_burst_of_answers_during_a_slow_reap_is_not_timed_out() -> Result<()> {
     Ok(())
 }
 
+/// Worker 1 answers a task, then stops reading, while the pool spends a second reaping worker
+/// 0: the pool finds out when its next write to worker 1 fails. The answer already in worker
+/// 1's pipe counts, and the task blamed is the one it hung up on, not the one it answered.
+///
+/// Before the pool read first on a failed write, it blamed the answered task and ran it
+/// again; `cargo xtask check` once caught `process_pool` reporting so.
+fn an_answer_sent_before_a_failed_write_is_kept() -> Result<()> {
+    let mut pool = ProcessPool::new(spec("lingers")?, 2)?;
+    // Handed out in turns: `linger` to worker 0, `sleep 200 x` to worker 1, `sq 1` to 0,
+    // `hang-up` to 1, `sq 2` to 0. Worker 0's unstarted tasks go back to the queue when it is
+    // lost, and worker 1, with room for them, is written to next.
+    let tasks = [
+        ("linger", AMPLE),
+        ("sleep 200 x", AMPLE),
+        ("sq 1", AMPLE),
+        ("hang-up", AMPLE),
+        ("sq 2", AMPLE),
+    ];
+    let results = pool.map_limited(&tasks, &Cancel::new())?;
+    ensure!(
+        answers(&results[1..3]) == ["x", "1"] && results[4] == Ok("4".to_owned()),
+        "{results:?}"
+    );
+    let restarts = pool.take_restarts();
+    let blamed: Vec<Option<usize>> = restarts.iter().map(|r| r.input).collect();
+    ensure!(
+        !blamed.contains(&Some(1)),
+        "the answered task `sleep 200 x` was blamed for a worker's loss: {restarts:#?}"
+    );
+    ensure!(blamed.contains(&Some(3)), "{restarts:#?}");
+    drop(pool);
+    ensure_no_children()
+}
+
 /// A worker stuck in a job stops reading: a task of 1 MiB queued behind it cannot be written,
 /// and the pool neither hangs on the write nor loses that task.
 ///
@@ -262,6 +296,10 @@ const TESTS: &[common::Test] = &[
     (
         "a_worker_that_stops_reading_does_not_hang_the_pool",
         a_worker_that_stops_reading_does_not_hang_the_pool,
+    ),
+    (
+        "an_answer_sent_before_a_failed_write_is_kept",
+        an_answer_sent_before_a_failed_write_is_kept,
     ),
 ];
 

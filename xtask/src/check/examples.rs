@@ -22,23 +22,35 @@ use crate::runner::{self, Ended};
 /// release build shares nothing with the dev build anyway).
 pub(crate) fn build_release(ctx: &mut Ctx<'_>, selected: &[Chapter<'_>]) -> Executables {
     // Commands shown without their output need only their `--help`, which the dev build
-    // answers as well: only the blocks that run need the release build.
-    let packages: BTreeSet<&str> = selected
+    // answers as well: only the programs of the blocks that run need the release build.
+    let runs: BTreeSet<(&str, &RunTarget)> = selected
         .iter()
         .flat_map(|c| c.page.blocks.iter().filter_map(|b| b.run.cargo()))
         .filter(|run| run.release)
-        .map(|run| run.package.as_str())
+        .map(|run| (run.package.as_str(), &run.target))
         .collect();
-    if packages.is_empty() {
+    if runs.is_empty() {
         return Executables::new();
     }
     let started = Instant::now();
+    let packages: BTreeSet<&str> = runs.iter().map(|(package, _)| *package).collect();
     let list: Vec<&str> = packages.into_iter().collect();
+    let mut targets = Vec::new();
+    for (_, target) in &runs {
+        let kind = match target {
+            RunTarget::Example(_) => "--example",
+            RunTarget::Bin(_) => "--bin",
+        };
+        targets.extend([kind, target.name()]);
+    }
     ctx.say(format!(
         "build      examples (release): {}",
-        list.join(", ")
+        runs.iter()
+            .map(|(package, target)| format!("{package}/{}", target.name()))
+            .collect::<Vec<_>>()
+            .join(", ")
     ));
-    match build::build_targets(ctx.ws(), true, &list, &["--examples", "--bins"]) {
+    match build::build_targets(ctx.ws(), true, &list, &targets) {
         Ok((exes, true)) => {
             ctx.say(format!(
                 "build      ... ok ({:.1} s)",

@@ -48,8 +48,10 @@ impl ProcessPool {
             }
             self.hand_out(run).map_err(|e| e.to_string())?;
             for index in 0..self.workers.len() {
-                if self.workers[index].write().is_err() {
-                    self.lose(index, Loss::Died, run)?; // it closed its end of the pipe
+                // It closed its end of the pipe. What it sent before counts: read that first,
+                // so that an answered task is not blamed for the loss.
+                if self.workers[index].write().is_err() && self.take_in(index, run)? {
+                    self.lose(index, Loss::Died, run)?;
                 }
             }
             let all_ready = self.workers.iter().all(|worker| worker.ready);

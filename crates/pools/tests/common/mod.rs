@@ -154,7 +154,9 @@ fn worker(role: &str, extra: Option<&str>) -> Result<()> {
         }
         // Serves `job` by hand on its own stdin and stdout, except that on the task
         // `linger` it closes its end of the answers pipe and takes its time before it
-        // exits: the pool sees the pipe close a good while before the process ends.
+        // exits: the pool sees the pipe close a good while before the process ends. On the
+        // task `hang-up` it closes its end of the requests pipe instead, and stays alive a
+        // while: the pool's next write to it fails, though nothing said it ended.
         "lingers" => {
             let mut stdin = io::stdin().lock();
             let mut stdout = io::stdout().lock();
@@ -165,6 +167,12 @@ fn worker(role: &str, extra: Option<&str>) -> Result<()> {
                 if input == "linger" {
                     let null = std::fs::File::open("/dev/null")?;
                     nix::unistd::dup2_stdout(null)?;
+                    thread::sleep(Duration::from_secs(2));
+                    return Ok(());
+                }
+                if input == "hang-up" {
+                    let null = std::fs::File::open("/dev/null")?;
+                    nix::unistd::dup2_stdin(null)?;
                     thread::sleep(Duration::from_secs(2));
                     return Ok(());
                 }
