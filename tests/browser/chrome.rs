@@ -10,13 +10,10 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use headless_chrome::Tab;
-use headless_chrome::protocol::cdp::Log::LogEntryLevel;
-use headless_chrome::protocol::cdp::Network;
-use headless_chrome::protocol::cdp::Runtime::ConsoleAPICalledEventTypeOption;
-use headless_chrome::protocol::cdp::types::Event;
+use serde_json::{Value, json};
 
 use crate::WAIT;
+use crate::cdp::Tab;
 
 /// The names Chromium goes by on PATH: Debian's first.
 pub const CHROMIUM_NAMES: [&str; 3] = ["chromium", "chromium-browser", "google-chrome"];
@@ -32,62 +29,55 @@ impl Seen {
     pub fn listen(tab: &Tab) -> Result<Arc<Seen>> {
         let seen = Arc::new(Seen::default());
         let sink = Arc::clone(&seen);
-        tab.add_event_listener(Arc::new(move |event: &Event| match event {
-            Event::NetworkRequestWillBeSent(sent) => {
-                sink.requests
-                    .lock()
-                    .unwrap()
-                    .push(sent.params.request.url.clone());
+        tab.on_event(move |event, params| sink.on(event, params));
+        for domain in ["Network", "Runtime", "Log"] {
+            tab.call(&format!("{domain}.enable"), json!({}))?;
+        }
+        Ok(seen)
+    }
+
+    fn on(&self, event: &str, params: &Value) {
+        let text = |value: &Value| value.as_str().unwrap_or_default().to_owned();
+        match event {
+            "Network.requestWillBeSent" => {
+                let url = text(&params["request"]["url"]);
+                self.requests.lock().unwrap().push(url);
             }
-            Event::RuntimeConsoleAPICalled(call)
-                if matches!(
-                    call.params.Type,
-                    ConsoleAPICalledEventTypeOption::Error
-                        | ConsoleAPICalledEventTypeOption::Assert
-                ) =>
+            "Runtime.consoleAPICalled"
+                if matches!(params["type"].as_str(), Some("error" | "assert")) =>
             {
-                let args: Vec<String> = call
-                    .params
-                    .args
-                    .iter()
-                    .map(|arg| match (&arg.value, &arg.description) {
+                let args: Vec<String> = params["args"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|arg| match (&arg.get("value"), &arg["description"]) {
                         (Some(value), _) => value.to_string(),
-                        (None, Some(description)) => description.clone(),
-                        (None, None) => format!("{:?}", arg.Type),
+                        (None, Value::String(description)) => description.clone(),
+                        (None, _) => text(&arg["type"]),
                     })
                     .collect();
-                sink.error(format!("console.error: {}", args.join(" ")));
+                self.error(format!("console.error: {}", args.join(" ")));
             }
-            Event::RuntimeExceptionThrown(thrown) => {
-                let details = &thrown.params.exception_details;
-                let what = details
-                    .exception
-                    .as_ref()
-                    .and_then(|e| e.description.clone());
-                sink.error(format!(
+            "Runtime.exceptionThrown" => {
+                let details = &params["exceptionDetails"];
+                self.error(format!(
                     "uncaught: {} {}",
-                    details.text,
-                    what.unwrap_or_default()
+                    text(&details["text"]),
+                    text(&details["exception"]["description"])
                 ));
             }
             // The browser's own messages, such as "Failed to load resource".
-            Event::LogEntryAdded(added) if added.params.entry.level == LogEntryLevel::Error => {
-                let entry = &added.params.entry;
-                let url = entry.url.clone().unwrap_or_default();
-                sink.error(format!("{:?}: {} {url}", entry.source, entry.text));
+            "Log.entryAdded" if params["entry"]["level"] == "error" => {
+                let entry = &params["entry"];
+                self.error(format!(
+                    "{}: {} {}",
+                    text(&entry["source"]),
+                    text(&entry["text"]),
+                    text(&entry["url"])
+                ));
             }
             _ => {}
-        }))?;
-        tab.call_method(Network::Enable {
-            max_total_buffer_size: None,
-            max_resource_buffer_size: None,
-            max_post_data_size: None,
-            report_direct_socket_traffic: None,
-            enable_durable_messages: None,
-        })?;
-        tab.enable_runtime()?;
-        tab.enable_log()?;
-        Ok(seen)
+        }
     }
 
     pub fn error(&self, message: String) {

@@ -5,11 +5,10 @@
 
 use std::collections::BTreeSet;
 
-use anyhow::{Context, Result, bail, ensure};
-use headless_chrome::Tab;
-
 use crate::Session;
+use crate::cdp::Tab;
 use crate::page::{eval_async, eval_string, open, screenshot, wait_until};
+use anyhow::{Context, Result, bail, ensure};
 
 /// The least share of a diagram's pixels that must be opaque: its own card or background.
 const OPAQUE: f64 = 0.9;
@@ -129,12 +128,11 @@ pub fn every_diagram_in_two_themes(session: &Session) -> Result<()> {
 /// that the page's background turned light or dark with it.
 fn select_theme(tab: &Tab, theme: &str) -> Result<()> {
     let list = "#mdbook-theme-list";
-    if !tab.find_element(list)?.is_visible()? {
-        tab.find_element("#mdbook-theme-toggle")?.click()?;
+    if !tab.is_visible(list)? {
+        tab.click("#mdbook-theme-toggle")?;
         tab.wait_until_visible(list)?;
     }
-    tab.find_element(&format!("#mdbook-theme-{theme}"))?
-        .click()?;
+    tab.click(&format!("#mdbook-theme-{theme}"))?;
     let has_class = format!("document.documentElement.classList.contains('{theme}')");
     wait_until(
         || Ok(eval_string(tab, &has_class)? == "true"),
@@ -223,7 +221,7 @@ pub fn every_solution_opens(session: &Session) -> Result<()> {
     );
     std::fs::write(snapshot.path().join("browser-test-probe.html"), probe)?;
     open(tab, &format!("{origin}/browser-test-probe.html"))?;
-    let caught = check_solutions(tab, "browser-test-probe.html", Click::Script);
+    let caught = check_solutions(tab, "browser-test-probe.html");
     ensure!(
         caught
             .as_ref()
@@ -247,7 +245,7 @@ pub fn every_solution_opens(session: &Session) -> Result<()> {
         &|_| false,
     )?;
     open(tab, &format!("{origin}/browser-test-demo/demo.html"))?;
-    let demo_solutions = check_solutions(tab, "the demo fixture's demo.html", Click::Mouse)?;
+    let demo_solutions = check_solutions(tab, "the demo fixture's demo.html")?;
     ensure!(
         demo_solutions == 1,
         "the demo fixture's page shows {demo_solutions} solutions, not its one exercise's"
@@ -259,7 +257,7 @@ pub fn every_solution_opens(session: &Session) -> Result<()> {
     let mut shot = false;
     for chapter in chapters {
         open(tab, &format!("{origin}/{}", chapter.html))?;
-        let n = check_solutions(tab, &chapter.html, Click::Script)?;
+        let n = check_solutions(tab, &chapter.html)?;
         if n > 0 && !shot {
             let file = shots.join("solution-open.png");
             screenshot(tab, &file, Some(opened))?;
@@ -275,20 +273,8 @@ pub fn every_solution_opens(session: &Session) -> Result<()> {
     Ok(())
 }
 
-/// How a test clicks a solution's summary.
-#[derive(Debug, Clone, Copy)]
-enum Click {
-    /// As a reader does: the mouse pressed and released over it, through the browser's own
-    /// hit testing. Each such click costs about half a second of protocol calls (headless_chrome
-    /// waits up to 100 ms for every call, its issue #446), so only the demo page gets them.
-    Mouse,
-    /// The page's script calls `click()` on every summary at once: the same click event and
-    /// the same toggle, with no mouse.
-    Script,
-}
-
 /// Checks the open page's solutions, clicking each; returns how many there are.
-fn check_solutions(tab: &Tab, page: &str, click: Click) -> Result<usize> {
+fn check_solutions(tab: &Tab, page: &str) -> Result<usize> {
     let before = eval_string(tab, SOLUTIONS_JS)?;
     let rows: Vec<Vec<String>> = before
         .lines()
@@ -307,27 +293,18 @@ fn check_solutions(tab: &Tab, page: &str, click: Click) -> Result<usize> {
         );
         ensure!(code != "0", "{at} holds no code");
     }
-    let summaries = match click {
-        _ if rows.is_empty() => 0,
-        Click::Mouse => {
-            let summaries = tab.find_elements("details.solution > summary")?;
-            for summary in &summaries {
-                summary.click()?;
-            }
-            summaries.len()
-        }
-        Click::Script => eval_string(
-            tab,
-            "(() => { const all = document.querySelectorAll('details.solution > summary');
-                      all.forEach(s => s.click()); return all.length; })()",
-        )?
-        .parse()?,
-    };
+    let summaries = eval_string(
+        tab,
+        "document.querySelectorAll('details.solution > summary').length",
+    )?;
     ensure!(
-        summaries == rows.len(),
+        summaries == rows.len().to_string(),
         "{page}: {} solutions but {summaries} summaries",
-        rows.len(),
+        rows.len()
     );
+    for n in 0..rows.len() {
+        tab.click_nth("details.solution > summary", n)?;
+    }
     if !rows.is_empty() {
         wait_until(
             || {

@@ -5,11 +5,11 @@
 
 use std::path::Path;
 
-use anyhow::{Result, ensure};
+use anyhow::{Context, Result, ensure};
 
 use crate::page::{
     check_images, check_requests_stay_local, check_sidebar, check_title, eval_string, open,
-    screenshot, search, wait_until,
+    screenshot, search, wait_for_page,
 };
 use crate::{Chapter, Session};
 
@@ -135,14 +135,8 @@ pub fn picker_moves_between_editions(session: &Session) -> Result<()> {
             &href == to,
             "{from}: the language picker leads to {href:?}, not {to}"
         );
-        tab.evaluate("document.querySelector('a.lang-picker').click()", false)?;
-        wait_until(
-            || {
-                let state = eval_string(tab, "location.href + ' ' + document.readyState")?;
-                Ok(state == format!("{to} complete"))
-            },
-            &format!("{to} to load after a click on the picker"),
-        )?;
+        tab.click("a.lang-picker")?;
+        wait_for_page(tab, to).context("after a click on the language picker")?;
         let shown = eval_string(tab, "document.documentElement.lang")?;
         ensure!(shown == lang, "{to}: <html lang={shown:?}>, not {lang}");
     }

@@ -11,6 +11,7 @@
 //! Needs Debian's `chromium` (`.ci/run` installs it). Without it the tests say SKIPPED loudly
 //! and pass, except in CI (`CI` set), where a missing browser is a failure.
 
+mod cdp;
 mod chrome;
 mod figures;
 mod korean;
@@ -24,7 +25,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
-use headless_chrome::{Browser, Tab};
+use cdp::Tab;
 
 use chrome::{CHROMIUM_NAMES, Chromium, Seen, find_chromium};
 use page::{
@@ -55,7 +56,11 @@ fn the_book_works_in_a_browser() -> Result<()> {
     open(tab, &format!("{origin}/"))?;
     tab.evaluate("console.error('browser test: probe')", false)?;
     wait_until(
-        || Ok(seen.errors().iter().any(|e| e.contains("probe"))),
+        || {
+            // Events come in with the answers to calls: this one brings what came before.
+            tab.evaluate("0", false)?;
+            Ok(seen.errors().iter().any(|e| e.contains("probe")))
+        },
         "the probe error",
     )?;
     seen.clear_errors();
@@ -203,13 +208,12 @@ fn summary_chapters(summary: &Path) -> Result<Vec<Chapter>> {
 }
 
 /// The book built and served, and a browser with one tab on it. The fields are dropped in
-/// order: the tab and the browser's connection first, Chromium (killed) next, the server and
+/// order: the tab (the browser's connection) first, Chromium (killed) next, the server and
 /// the snapshot of the book last. One session at a time: two browsers at once on a small
 /// machine make every wait slower, and the book is built into the same folder.
 pub struct Session {
-    pub tab: Arc<Tab>,
+    pub tab: Tab,
     pub seen: Arc<Seen>,
-    _browser: Browser,
     _chromium: Chromium,
     server: Server,
     pub origin: String,
@@ -252,14 +256,11 @@ impl Session {
         let server = Server::start(snapshot.path())?;
         let origin = format!("http://{}", server.addr);
         let chromium = Chromium::launch(&exe)?;
-        let browser = Browser::connect_with_timeout(chromium.ws_url.clone(), WAIT)?;
-        let tab = browser.new_tab()?;
-        tab.set_default_timeout(WAIT);
+        let tab = Tab::open(&chromium.ws_url)?;
         let seen = Seen::listen(&tab)?;
         Ok(Some(Session {
             tab,
             seen,
-            _browser: browser,
             _chromium: chromium,
             server,
             origin,
@@ -273,6 +274,8 @@ impl Session {
     /// What every test ends with: nothing was missing from the server, no page logged an
     /// error.
     fn finish(&self) -> Result<()> {
+        // Events come in with the answers to calls: this one brings every one still on its way.
+        self.tab.evaluate("0", false)?;
         let missing = self.server.not_found();
         ensure!(
             missing.is_empty(),

@@ -7,26 +7,32 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
-use headless_chrome::Tab;
-use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
+use serde_json::Value;
 
+use crate::cdp::Tab;
 use crate::{Chapter, WAIT};
 
 /// Navigates and waits for the page, its images and scripts, to finish loading.
 pub fn open(tab: &Tab, url: &str) -> Result<()> {
-    tab.navigate_to(url)?;
-    // Until the new document replaces the old one, `location` still names the old page.
+    tab.navigate(url)?;
+    wait_for_page(tab, url)
+}
+
+/// Waits until the tab shows `url`, loaded. Until the new document replaces the old one,
+/// `location` still names the old page; while they swap, there may be no document to ask,
+/// and the question fails: that too means "not yet".
+pub fn wait_for_page(tab: &Tab, url: &str) -> Result<()> {
     wait_until(
         || {
-            let state = eval_string(tab, "location.href + ' ' + document.readyState")?;
-            Ok(state == format!("{url} complete"))
+            let state = eval_string(tab, "location.href + ' ' + document.readyState");
+            Ok(state.is_ok_and(|state| state == format!("{url} complete")))
         },
         &format!("{url} to load"),
     )
 }
 
 pub fn check_title(tab: &Tab, title: &str) -> Result<()> {
-    let shown = tab.get_title()?;
+    let shown = tab.title()?;
     ensure!(
         shown.starts_with(&format!("{title} - ")),
         "the page of {title:?} is titled {shown:?}"
@@ -135,19 +141,19 @@ pub fn check_requests_stay_local(tab: &Tab, origin: &str) -> Result<()> {
 /// `expect` (lowercase).
 pub fn search(tab: &Tab, query: &str, expect: &[&str]) -> Result<()> {
     let bar = "#mdbook-searchbar";
-    if !tab.find_element(bar)?.is_visible()? {
-        tab.find_element("#mdbook-search-toggle")?.click()?;
+    if !tab.is_visible(bar)? {
+        tab.click("#mdbook-search-toggle")?;
     }
     tab.wait_until_visible(bar)?;
-    tab.find_element(bar)?.click()?;
+    tab.click(bar)?;
     // Select what an earlier search left, so that typing replaces it.
     tab.evaluate(
         "document.querySelector('#mdbook-searchbar').select()",
         false,
     )?;
-    tab.type_str(query)?;
-    // mdBook searches on `keyup`, which typing Hangul (text inserted, as an input method
-    // does) does not send.
+    tab.insert_text(query)?;
+    // mdBook searches on `keyup`, which text inserted as an input method does (as for
+    // Hangul) does not send.
     tab.evaluate(
         "document.querySelector('#mdbook-searchbar').dispatchEvent(new KeyboardEvent('keyup'))",
         false,
@@ -188,7 +194,7 @@ pub fn screenshot(tab: &Tab, path: &Path, scroll_to: Option<&str>) -> Result<()>
             format!("document.querySelector('{selector}').scrollIntoView({{block: 'center'}})");
         tab.evaluate(&js, false)?;
     }
-    let png = tab.capture_screenshot(CaptureScreenshotFormatOption::Png, None, None, true)?;
+    let png = tab.screenshot_png()?;
     ensure!(
         png.starts_with(b"\x89PNG"),
         "{} is not a PNG",
@@ -199,11 +205,10 @@ pub fn screenshot(tab: &Tab, path: &Path, scroll_to: Option<&str>) -> Result<()>
 
 /// Runs a JavaScript expression that gives a string (or a number or boolean, as text).
 pub fn eval_string(tab: &Tab, expression: &str) -> Result<String> {
-    let result = tab.evaluate(expression, false)?;
-    match &result.value {
-        Some(value) if value.is_string() => Ok(value.as_str().unwrap_or_default().to_string()),
-        Some(value) if value.is_number() || value.is_boolean() => Ok(value.to_string()),
-        _ => bail!("{expression} gave {result:?}"),
+    match tab.evaluate(expression, false)? {
+        Value::String(text) => Ok(text),
+        value @ (Value::Number(_) | Value::Bool(_)) => Ok(value.to_string()),
+        other => bail!("{expression} gave {other}"),
     }
 }
 
@@ -229,9 +234,8 @@ pub fn is_local(url: &str, origin: &str) -> bool {
 
 /// Runs a JavaScript expression that gives a promise of a string, and waits for it.
 pub fn eval_async(tab: &Tab, expression: &str) -> Result<String> {
-    let result = tab.evaluate(expression, true)?;
-    match &result.value {
-        Some(value) if value.is_string() => Ok(value.as_str().unwrap_or_default().to_string()),
-        _ => bail!("{expression} gave {result:?}"),
+    match tab.evaluate(expression, true)? {
+        Value::String(text) => Ok(text),
+        other => bail!("{expression} gave {other}"),
     }
 }
