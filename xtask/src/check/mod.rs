@@ -270,8 +270,9 @@ fn build_workspace(ctx: &mut Ctx<'_>) -> Built {
                     )));
                 }
                 all.executables.extend(built.executables);
-                // The benches' build compiles the libraries' unit tests again (a lib target
-                // is a bench target too): the first build's test programs are the ones run.
+                // A lib target is a bench target too unless it says `bench = false`, as the
+                // workspace's do; then the benches' build compiles its unit tests again. The
+                // first build's test programs are the ones run.
                 if !args.contains(&"--benches") {
                     for (package, tests) in built.tests {
                         all.tests.entry(package).or_default().extend(tests);
